@@ -1,0 +1,12 @@
+import { endpoints } from '#shared/http/catalogue';
+import { jsonRoute } from '#shared/http/handler';
+import { openApiDocument } from '#shared/http/openapi';
+import { openApiRoute } from '#shared/platform/contracts';
+
+// Built once per execution environment: the document only changes with a deploy.
+const document = openApiDocument(
+  endpoints.flatMap((endpoint) => endpoint.routes),
+  { title: 'abdi API', version: '0.1.0' },
+);
+
+export const handler = jsonRoute(openApiRoute, async () => ({ statusCode: 200, body: document }));

@@ -1,0 +1,19 @@
+import { App } from 'aws-cdk-lib';
+import { AbdiStack } from './stack.ts';
+
+const app = new App();
+const stage = String(app.node.tryGetContext('stage') ?? 'dev');
+if (!/^[a-z][a-z0-9-]{0,15}$/.test(stage))
+  throw new Error(`context stage must be a short lower-case name, got "${stage}"`);
+const optional = (key: string): string | undefined => {
+  const value = app.node.tryGetContext(key);
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+};
+
+new AbdiStack(app, `abdi-${stage}`, {
+  stage,
+  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: optional('region') ?? 'ap-southeast-3' },
+  alarmEmail: optional('alarmEmail'),
+  existingTableName: optional('existingTableName'),
+  description: `abdi (${stage}): forms, approvals, training registrations and service surveys`,
+});

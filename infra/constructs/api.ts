@@ -1,0 +1,75 @@
+import { CfnOutput, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { type CfnStage, CorsHttpMethod, HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { RouteContract } from '#shared/http/contract';
+import type { StaffAuth } from './auth.ts';
+import type { AbdiFunction } from './function.ts';
+
+export interface ApiProps {
+  stage: string;
+  auth: StaffAuth;
+}
+
+/**
+ * The HTTP API. Routes come from the route contracts in shared/; `jwt` routes carry the Cognito JWT authorizer,
+ * `public` and `session` routes none (session routes verify the cookie in the handler's middleware).
+ */
+export class Api extends Construct {
+  readonly httpApi: HttpApi;
+  readonly authorizer: HttpJwtAuthorizer;
+
+  constructor(scope: Construct, id: string, props: ApiProps) {
+    super(scope, id);
+    const { userPool, apiClient } = props.auth;
+    this.authorizer = new HttpJwtAuthorizer('StaffJwt', userPool.userPoolProviderUrl, {
+      jwtAudience: [apiClient.userPoolClientId],
+      identitySource: ['$request.header.Authorization'],
+    });
+    this.httpApi = new HttpApi(this, 'Http', {
+      description: 'abdi HTTP API',
+      corsPreflight: {
+        allowOrigins: ['*'],
+        allowMethods: [CorsHttpMethod.ANY],
+        allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
+        maxAge: Duration.hours(1),
+      },
+    });
+
+    // Access logs record the route key, never the path: paths carry email-link tokens.
+    const accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: props.stage === 'prod' ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH,
+      removalPolicy: props.stage === 'prod' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    const stage = this.httpApi.defaultStage?.node.defaultChild as CfnStage;
+    stage.accessLogSettings = {
+      destinationArn: accessLogs.logGroupArn,
+      format: JSON.stringify({
+        requestId: '$context.requestId',
+        routeKey: '$context.routeKey',
+        status: '$context.status',
+        latencyMs: '$context.responseLatency',
+        integrationError: '$context.integrationErrorMessage',
+        time: '$context.requestTime',
+      }),
+    };
+    stage.defaultRouteSettings = { throttlingBurstLimit: 200, throttlingRateLimit: 100 };
+
+    new CfnOutput(this, 'Url', { value: this.httpApi.apiEndpoint });
+  }
+
+  /** Route each contract to the function. */
+  addRoutes(fn: AbdiFunction, routes: readonly RouteContract[]): void {
+    for (const route of routes) {
+      const integration = new HttpLambdaIntegration(`${fn.node.id}-${route.method}-${route.path}`, fn.fn);
+      this.httpApi.addRoutes({
+        path: route.path,
+        methods: [HttpMethod[route.method]],
+        integration,
+        authorizer: route.auth === 'jwt' ? this.authorizer : undefined,
+      });
+    }
+  }
+}

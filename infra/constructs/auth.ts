@@ -1,0 +1,57 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import {
+  AccountRecovery,
+  CfnUserPoolGroup,
+  FeaturePlan,
+  Mfa,
+  UserPool,
+  type UserPoolClient,
+} from 'aws-cdk-lib/aws-cognito';
+import { Construct } from 'constructs';
+
+export const STAFF_GROUPS = ['admin', 'operator', 'unit-head'] as const;
+
+export interface StaffAuthProps {
+  stage: string;
+}
+
+/** The staff user pool: invitation only, groups for roles; offices are looked up in the directory, not here. */
+export class StaffAuth extends Construct {
+  readonly userPool: UserPool;
+  readonly apiClient: UserPoolClient;
+
+  constructor(scope: Construct, id: string, props: StaffAuthProps) {
+    super(scope, id);
+    const prod = props.stage === 'prod';
+    this.userPool = new UserPool(this, 'Staff', {
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      featurePlan: FeaturePlan.ESSENTIALS,
+      mfa: Mfa.OPTIONAL,
+      mfaSecondFactor: { otp: true, sms: false },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      passwordPolicy: {
+        minLength: 12,
+        requireDigits: true,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireSymbols: false,
+        tempPasswordValidity: Duration.days(3),
+      },
+      deletionProtection: prod,
+      removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    for (const group of STAFF_GROUPS) {
+      new CfnUserPoolGroup(this, `Group-${group}`, { userPoolId: this.userPool.userPoolId, groupName: group });
+    }
+    // API clients (scripts, integrations) authenticate with SRP and send the access token as a bearer token.
+    this.apiClient = this.userPool.addClient('ApiClient', {
+      authFlows: { userSrp: true },
+      generateSecret: false,
+      preventUserExistenceErrors: true,
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.days(30),
+    });
+  }
+}

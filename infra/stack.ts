@@ -1,0 +1,38 @@
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { endpoints } from '#shared/http/catalogue';
+import { Api } from './constructs/api.ts';
+import { StaffAuth } from './constructs/auth.ts';
+import { Data } from './constructs/data.ts';
+import { AbdiFunction } from './constructs/function.ts';
+import { Monitoring } from './constructs/monitoring.ts';
+
+export interface AbdiStackProps extends StackProps {
+  stage: string;
+  alarmEmail?: string;
+  existingTableName?: string;
+}
+
+/** One deployment of abdi: one local government, one stage. */
+export class AbdiStack extends Stack {
+  constructor(scope: Construct, id: string, props: AbdiStackProps) {
+    super(scope, id, props);
+    const { stage } = props;
+    const data = new Data(this, 'Data', { stage, existingTableName: props.existingTableName });
+    const auth = new StaffAuth(this, 'Auth', { stage });
+    const api = new Api(this, 'Api', { stage, auth });
+    const monitoring = new Monitoring(this, 'Monitoring', { alarmEmail: props.alarmEmail });
+    monitoring.watchApi(api.httpApi);
+
+    for (const endpoint of endpoints) {
+      const fn = new AbdiFunction(this, endpoint.id, {
+        entry: endpoint.entry,
+        description: endpoint.description,
+        stage,
+      });
+      if (endpoint.table) fn.bindTable(data.table, endpoint.table);
+      api.addRoutes(fn, endpoint.routes);
+      monitoring.watchFunction(endpoint.id, fn.fn);
+    }
+  }
+}

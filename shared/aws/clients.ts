@@ -1,0 +1,16 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+// AWS clients, created once per execution environment. Locally the runtime points them at its emulators through
+// AWS_ENDPOINT_URL_* variables; nothing here knows where it runs.
+export const dynamo = new DynamoDBClient({});
+export const documents = DynamoDBDocumentClient.from(dynamo, {
+  marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+});
+
+/** Name of the domain table, from the function's environment (set by `AbdiFunction.bindTable`). */
+export const tableName = (): string => {
+  const name = process.env.TABLE_NAME;
+  if (!name) throw new Error('TABLE_NAME is not set for this function');
+  return name;
+};

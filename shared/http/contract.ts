@@ -1,0 +1,38 @@
+import type { ZodType } from 'zod';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * Who may call a route, as API Gateway sees it:
+ * - `public`: no authorizer (citizens, email links, health);
+ * - `jwt`: the HTTP API JWT authorizer checks a bearer token (API clients);
+ * - `session`: no authorizer at the gateway (its identity source cannot be a cookie); the handler's middleware
+ *   verifies the staff session cookie.
+ */
+export type RouteAuth = 'public' | 'jwt' | 'session';
+
+export interface ResponseContract {
+  description: string;
+  contentType?: string;
+  body?: ZodType;
+}
+
+/**
+ * One HTTP route: the single description used by the CDK app (to create the route), the OpenAPI document and the
+ * handler (to parse its input). Paths use API Gateway syntax: `/s/{unitCode}`.
+ */
+export interface RouteContract {
+  method: HttpMethod;
+  path: string;
+  auth: RouteAuth;
+  summary: string;
+  tags: string[];
+  request?: { params?: ZodType; query?: ZodType; body?: ZodType; bodyContentType?: string };
+  responses: Record<number, ResponseContract>;
+}
+
+/** Declares a route; the identity function keeps literal types for handlers. */
+export const defineRoute = <T extends RouteContract>(route: T): T => route;
+
+/** `GET /health`: the API Gateway route key. */
+export const routeKey = (route: Pick<RouteContract, 'method' | 'path'>): string => `${route.method} ${route.path}`;
