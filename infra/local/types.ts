@@ -99,3 +99,8 @@ export interface FaultPlan {
     throwOnce: Set<string>;
   };
 }
+
+/** Where the runtime sends the output lines of functions (stdout/stderr of each worker). */
+export interface LogSink {
+  write(entry: { functionName: string; stream: 'stdout' | 'stderr'; line: string; time: number }): void;
+}
