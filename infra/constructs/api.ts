@@ -23,8 +23,8 @@ export class Api extends Construct {
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
-    const { userPool, apiClient } = props.auth;
-    this.authorizer = new HttpJwtAuthorizer('StaffJwt', userPool.userPoolProviderUrl, {
+    const { issuer, apiClient } = props.auth;
+    this.authorizer = new HttpJwtAuthorizer('StaffJwt', issuer, {
       jwtAudience: [apiClient.userPoolClientId],
       identitySource: ['$request.header.Authorization'],
     });

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import {
   AccountRecovery,
   CfnUserPoolGroup,
@@ -19,6 +19,8 @@ export interface StaffAuthProps {
 export class StaffAuth extends Construct {
   readonly userPool: UserPool;
   readonly apiClient: UserPoolClient;
+  /** The `iss` of the pool's tokens, in Cognito's documented form (what the HTTP API JWT authorizer checks). */
+  readonly issuer: string;
 
   constructor(scope: Construct, id: string, props: StaffAuthProps) {
     super(scope, id);
@@ -41,6 +43,7 @@ export class StaffAuth extends Construct {
       deletionProtection: prod,
       removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
+    this.issuer = `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${this.userPool.userPoolId}`;
     for (const group of STAFF_GROUPS) {
       new CfnUserPoolGroup(this, `Group-${group}`, { userPoolId: this.userPool.userPoolId, groupName: group });
     }
