@@ -1,8 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import path from 'node:path';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DescribeExecutionCommand,
+  SendTaskSuccessCommand,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '#infra/local/cloud';
 import { projectRoot } from '#infra/local/synth';
 import { json } from '#test/support/http';
@@ -234,5 +241,75 @@ describe('captured email', () => {
     expect(mail?.links).toContain('http://127.0.0.1/approvals/abc');
     const page = await fetch(`${cloud.url}/_outbox`).then((r) => r.text());
     expect(page).toContain('Permohonan menunggu keputusan Anda');
+  });
+});
+
+describe('state machines from the template', () => {
+  const sfnClient = () =>
+    new SFNClient({
+      region: cloud.env.AWS_REGION,
+      endpoint: cloud.env.AWS_ENDPOINT_URL_SFN,
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    });
+  const machineArn = () => cloud.system.stateMachines.find((m) => m.logicalId.startsWith('Approval'))!.arn;
+  const parkedToken = async (requestId: string) =>
+    vi.waitFor(
+      async () => {
+        const table = cloud.system.tables.find((t) => t.logicalId.startsWith('DataDomain'))!.tableName;
+        const item = await cloud.dynamodb.send(
+          new GetItemCommand({ TableName: table, Key: { PK: { S: `TOKEN#${requestId}` }, SK: { S: 'TOKEN' } } }),
+        );
+        if (!item.Item?.token?.S) throw new Error('no token yet');
+        return item.Item.token.S;
+      },
+      { timeout: 10_000, interval: 50 },
+    );
+  const finished = async (executionArn: string) =>
+    vi.waitFor(
+      async () => {
+        const execution = await sfnClient().send(new DescribeExecutionCommand({ executionArn }));
+        if (execution.status === 'RUNNING') throw new Error('still running');
+        return execution;
+      },
+      { timeout: 10_000, interval: 50 },
+    );
+
+  it('runs the synthesized definition: the callback branch closes the round when its token is used', async () => {
+    const deadlineAt = new Date(Date.now() + 3_600_000).toISOString();
+    const { executionArn } = await sfnClient().send(
+      new StartExecutionCommand({
+        stateMachineArn: machineArn(),
+        name: 'req-callback',
+        input: JSON.stringify({ requestId: 'req-callback', deadlineAt }),
+      }),
+    );
+    const token = await parkedToken('req-callback');
+    await sfnClient().send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' }));
+    const execution = await finished(executionArn!);
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(JSON.parse(execution.output!)).toEqual({ requestId: 'req-callback', endedBy: 'StageClosed' });
+    await expect(sfnClient().send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' }))).rejects.toThrow();
+  });
+
+  it('ends the round at the deadline when the runtime clock passes it, and the token dies', async () => {
+    const deadlineAt = new Date(Date.now() + 3 * 86_400_000).toISOString();
+    const { executionArn } = await sfnClient().send(
+      new StartExecutionCommand({
+        stateMachineArn: machineArn(),
+        name: 'req-deadline',
+        input: JSON.stringify({ requestId: 'req-deadline', deadlineAt }),
+      }),
+    );
+    const token = await parkedToken('req-deadline');
+    cloud.clock.advance(4 * 86_400_000);
+    try {
+      const execution = await finished(executionArn!);
+      expect(JSON.parse(execution.output!)).toEqual({ requestId: 'req-deadline', endedBy: 'StageDeadline' });
+      await expect(
+        sfnClient().send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' })),
+      ).rejects.toMatchObject({ name: 'TaskTimedOut' });
+    } finally {
+      cloud.clock.set(Date.now());
+    }
   });
 });
