@@ -15,5 +15,7 @@ new AbdiStack(app, `abdi-${stage}`, {
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: optional('region') ?? 'ap-southeast-3' },
   alarmEmail: optional('alarmEmail'),
   existingTableName: optional('existingTableName'),
+  publicBaseUrl: optional('publicBaseUrl'),
+  loginDomainPrefix: optional('loginDomainPrefix'),
   description: `abdi (${stage}): forms, approvals, training registrations and service surveys`,
 });

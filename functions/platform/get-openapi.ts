@@ -1,6 +1,6 @@
 import { endpoints } from '#shared/http/catalogue';
-import { jsonRoute } from '#shared/http/handler';
 import { openApiDocument } from '#shared/http/openapi';
+import { httpRoute } from '#shared/http/route';
 import { openApiRoute } from '#shared/platform/contracts';
 
 // Built once per execution environment: the document only changes with a deploy.
@@ -9,4 +9,4 @@ const document = openApiDocument(
   { title: 'abdi API', version: '0.1.0' },
 );
 
-export const handler = jsonRoute(openApiRoute, async () => ({ statusCode: 200, body: document }));
+export const handler = httpRoute(openApiRoute, async () => ({ status: 200, body: document }));

@@ -4,8 +4,10 @@ import {
   CfnUserPoolGroup,
   FeaturePlan,
   Mfa,
+  OAuthScope,
   UserPool,
   type UserPoolClient,
+  type UserPoolDomain,
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 
@@ -19,6 +21,9 @@ export interface StaffAuthProps {
 export class StaffAuth extends Construct {
   readonly userPool: UserPool;
   readonly apiClient: UserPoolClient;
+  /** Client of the staff pages: managed login, authorization code with PKCE. Set by `addWebClient`. */
+  webClient!: UserPoolClient;
+  loginDomain!: UserPoolDomain;
   /** The `iss` of the pool's tokens, in Cognito's documented form (what the HTTP API JWT authorizer checks). */
   readonly issuer: string;
 
@@ -56,5 +61,28 @@ export class StaffAuth extends Construct {
       idTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.days(30),
     });
+  }
+
+  /**
+   * The staff pages' client and the managed-login domain. Callbacks go to `<publicBaseUrl>/auth/callback`; the
+   * session is the ID token in an HttpOnly cookie, so its validity is the session length.
+   */
+  addWebClient(publicBaseUrl: string, domainPrefix: string): UserPoolClient {
+    this.loginDomain = this.userPool.addDomain('Login', { cognitoDomain: { domainPrefix } });
+    this.webClient = this.userPool.addClient('WebClient', {
+      generateSecret: false,
+      preventUserExistenceErrors: true,
+      authFlows: { userSrp: true },
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
+        callbackUrls: [`${publicBaseUrl}/auth/callback`],
+        logoutUrls: [`${publicBaseUrl}/`],
+      },
+      idTokenValidity: Duration.hours(8),
+      accessTokenValidity: Duration.hours(8),
+      refreshTokenValidity: Duration.days(7),
+    });
+    return this.webClient;
   }
 }

@@ -2,6 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { seedDemoData } from '#shared/directory/demo-seed';
 import { createClock } from './clock.ts';
 import { ensureTables, startDynamoDbLocal } from './dynamodb.ts';
 import { startAwsFaultProxy } from './faults.ts';
@@ -34,6 +36,8 @@ export interface LocalCloudOptions {
   /** Where function output lines go. @default collected in `logs` only */
   logSink?: LogSink;
   maxWorkersPerFunction?: number;
+  /** Seed the demo organisation and staff (idempotent). @default false */
+  seed?: boolean;
 }
 
 /** One line a function printed. */
@@ -66,6 +70,8 @@ export interface LocalCloud {
   /** A signed staff token for the template's user pool (access token by default). */
   token(identity: StaffIdentity, options?: IssueOptions): Promise<string>;
   issuer: LocalIssuer;
+  /** What seeding did, when `seed` was asked for. */
+  seeded?: { seeded: boolean; units: number; staff: number };
   stop(): Promise<void>;
 }
 
@@ -102,7 +108,18 @@ export const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<
     const assembly = await synthesize({ app: options.app, context: options.context });
     const stackName = options.stackName ?? assembly.stacks[0];
     if (!stackName) throw new Error('the CDK app synthesized no stack');
-    const system = loadSystem({ stackName, assemblyDir: assembly.dir, region: LOCAL_REGION, accountId: LOCAL_ACCOUNT });
+    // The HTTP server listens first: the template's API endpoint resolves to its URL (links in emails, callbacks).
+    const server = createServer();
+    const port = await listen(server, options.port ?? 0);
+    stops.push(() => close(server));
+    const url = `http://127.0.0.1:${port}`;
+    const system = loadSystem({
+      stackName,
+      assemblyDir: assembly.dir,
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT,
+      apiEndpoint: url,
+    });
 
     const clock = createClock();
     const faults = emptyFaults();
@@ -130,6 +147,11 @@ export const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<
     const dynamodb = new DynamoDBClient({ endpoint: dynamoProxy.endpoint, region: LOCAL_REGION, credentials });
     stops.push(async () => dynamodb.destroy());
     await ensureTables(dynamodb, system.tables);
+    const domainTable = system.tables.find((t) => t.logicalId.startsWith('DataDomain'));
+    const seeded =
+      options.seed && domainTable
+        ? await seedDemoData(DynamoDBDocumentClient.from(dynamodb), domainTable.tableName, new Date(clock.now()))
+        : undefined;
 
     const sfnServer = createServer();
     const sfnPort = await listen(sfnServer, 0);
@@ -187,7 +209,7 @@ export const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<
       accountId: LOCAL_ACCOUNT,
     });
     const outbox = outboxRequestHandler(ses);
-    const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       const url = req.url ?? '/';
       void (async () => {
         if (url.startsWith('/_outbox') && (await outbox(req, res))) return;
@@ -202,11 +224,9 @@ export const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<
         res.end(JSON.stringify({ message: 'Internal Server Error' }));
       });
     });
-    const port = await listen(server, options.port ?? 0);
-    stops.push(() => close(server));
 
     return {
-      url: `http://127.0.0.1:${port}`,
+      url,
       system,
       clock,
       faults,
@@ -220,6 +240,7 @@ export const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<
       outbox: () => ses.messages(),
       token: (identity, issueOptions) => issuer.issue(identity, issueOptions),
       issuer,
+      seeded,
       stop: stopAll,
     };
   } catch (error) {

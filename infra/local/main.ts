@@ -6,8 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { demoStaff, seedDemoData } from '#shared/directory/demo-seed';
+import { demoStaff } from '#shared/directory/demo-seed';
 import { startLocalCloud } from './cloud.ts';
 import { projectRoot } from './synth.ts';
 
@@ -45,6 +44,7 @@ const cloud = await startLocalCloud({
   dataDir,
   port,
   accessKeyId: 'local',
+  seed: true,
   logSink: {
     write: ({ functionName, line }) => console.log(`[${functionName.replace(/^abdi-dev-/, '')}] ${line}`),
   },
@@ -63,12 +63,10 @@ const shutdown = async () => {
 process.on('SIGINT', shutdown);
 process.on('SIGTERM', shutdown);
 
-const domainTable = cloud.system.tables.find((t) => t.logicalId.startsWith('DataDomain'));
-if (domainTable) {
-  const seed = await seedDemoData(DynamoDBDocumentClient.from(cloud.dynamodb), domainTable.tableName, new Date());
+if (cloud.seeded) {
   console.log(
-    seed.seeded
-      ? `abdi: demo data seeded (${seed.units} units, ${seed.staff} staff)`
+    cloud.seeded.seeded
+      ? `abdi: demo data seeded (${cloud.seeded.units} units, ${cloud.seeded.staff} staff)`
       : 'abdi: demo data already present',
   );
 }

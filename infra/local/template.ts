@@ -55,6 +55,8 @@ export interface ResolveOptions {
   assemblyDir: string;
   region: string;
   accountId: string;
+  /** The local HTTP server's URL: what the HTTP API's endpoint resolves to locally. */
+  apiEndpoint?: string;
 }
 
 const LOCAL_ACCOUNT = '000000000000';
@@ -134,7 +136,7 @@ export const systemFromTemplate = (template: Template, options: ResolveOptions):
       case 'AWS::IAM::Role.Arn':
         return `arn:aws:iam::${accountId}:role/${name}`;
       case 'AWS::ApiGatewayV2::Api.ApiEndpoint':
-        return `https://${name}.execute-api.${region}.amazonaws.com`;
+        return options.apiEndpoint ?? `https://${name}.execute-api.${region}.amazonaws.com`;
       default:
         return `arn:aws:local:${region}:${accountId}:${logicalId}/${attribute}`;
     }

@@ -25,5 +25,5 @@ export const endpoints: readonly Endpoint[] = [
     description: 'GET /openapi.json',
     routes: [openApiRoute],
   },
-  { id: 'GetMe', entry: 'functions/platform/get-me.ts', description: 'GET /me', routes: [whoAmIRoute] },
+  { id: 'GetMe', entry: 'functions/platform/get-me.ts', description: 'GET /me', routes: [whoAmIRoute], table: 'RO' },
 ];

@@ -25,6 +25,8 @@ export interface RouteContract {
   method: HttpMethod;
   path: string;
   auth: RouteAuth;
+  /** Staff groups allowed (any of them). @default any authenticated, active staff member */
+  roles?: readonly ('admin' | 'operator' | 'unit-head')[];
   summary: string;
   tags: string[];
   request?: { params?: ZodType; query?: ZodType; body?: ZodType; bodyContentType?: string };

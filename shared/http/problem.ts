@@ -2,6 +2,8 @@
 export interface FieldError {
   /** Dotted path of the offending field (`answers.waktu`), or `''` for the whole body. */
   field: string;
+  /** Where the field is: the path, the query string or the body. @default body */
+  in?: 'path' | 'query' | 'body';
   message: string;
 }
 

@@ -13,9 +13,10 @@ export const Health = z
 export const Caller = z
   .object({
     sub: z.string(),
-    username: z.string().optional(),
-    groups: z.array(z.string()),
-    tokenUse: z.string().optional(),
+    name: z.string(),
+    email: z.string(),
+    officeCode: z.string().meta({ description: 'The office the directory places this staff member in' }),
+    groups: z.array(z.enum(['admin', 'operator', 'unit-head'])),
   })
   .meta({ id: 'Caller' });
 
@@ -44,7 +45,11 @@ export const whoAmIRoute = defineRoute({
   method: 'GET',
   path: '/me',
   auth: 'jwt',
-  summary: 'The caller as the bearer token identifies them',
+  summary: 'The caller as the bearer token and the directory identify them',
   tags: ['platform'],
-  responses: { 200: { description: 'The caller', body: Caller } },
+  responses: {
+    200: { description: 'The caller', body: Caller },
+    401: { description: 'No valid bearer token' },
+    403: { description: 'Not in the directory, or disabled' },
+  },
 });

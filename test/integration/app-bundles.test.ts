@@ -5,7 +5,7 @@ import { json } from '#test/support/http';
 let cloud: LocalCloud;
 
 beforeAll(async () => {
-  cloud = await startLocalCloud({ accessKeyId: 'appbundles' });
+  cloud = await startLocalCloud({ accessKeyId: 'appbundles', seed: true });
 });
 
 afterAll(async () => {
@@ -69,9 +69,13 @@ describe('platform routes', () => {
   });
 
   it('tells a signed-in caller who they are', async () => {
-    const token = await cloud.token({ sub: 'op-1', groups: ['operator'] });
+    const token = await cloud.token({ sub: 'dev-operator-dinkes', groups: ['operator'] });
     const response = await fetch(`${cloud.url}/me`, { headers: { authorization: `Bearer ${token}` } });
     expect(response.status).toBe(200);
-    expect(await json(response)).toMatchObject({ sub: 'op-1', groups: ['operator'], tokenUse: 'access' });
+    expect(await json(response)).toMatchObject({
+      sub: 'dev-operator-dinkes',
+      officeCode: 'DINKES',
+      groups: ['operator'],
+    });
   });
 });

@@ -1,0 +1,65 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import { documents, tableName } from '#shared/aws/clients';
+import { findStaff } from '#shared/directory/staff';
+import { groupsFromClaim } from './claims.ts';
+import type { RouteContract } from './contract.ts';
+import { HttpProblem } from './problem.ts';
+import { verifySessionCookie } from './session.ts';
+
+export const ROLES = ['admin', 'operator', 'unit-head'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** The authenticated staff member behind a request. */
+export interface Caller {
+  sub: string;
+  groups: Role[];
+  officeCode: string;
+  name: string;
+  email: string;
+  via: 'bearer' | 'session';
+}
+
+const unauthenticated = () =>
+  new HttpProblem(401, 'unauthenticated', 'Silakan masuk terlebih dahulu', {
+    detail: 'Permintaan ini memerlukan sesi atau token staf yang sah.',
+  });
+
+/**
+ * Identifies the caller: bearer routes read the claims the API Gateway JWT authorizer verified; session routes
+ * verify the session cookie here (the gateway cannot). Then the directory decides: unknown or disabled staff are
+ * refused whatever their token says, and the route's roles are checked against the token's groups.
+ */
+export const authenticate = async (route: RouteContract, event: APIGatewayProxyEventV2): Promise<Caller> => {
+  let claims: Record<string, unknown> | undefined;
+  let via: Caller['via'];
+  if (route.auth === 'jwt') {
+    claims = (event as APIGatewayProxyEventV2WithJWTAuthorizer).requestContext.authorizer?.jwt?.claims;
+    via = 'bearer';
+  } else {
+    claims = await verifySessionCookie(event.cookies ?? []);
+    via = 'session';
+  }
+  const sub = claims?.sub;
+  if (typeof sub !== 'string' || sub.length === 0) throw unauthenticated();
+
+  const staff = await findStaff(documents, tableName(), sub);
+  if (!staff) {
+    throw new HttpProblem(403, 'not-staff', 'Akun ini belum terdaftar sebagai staf', {
+      detail: 'Minta administrator menambahkan Anda ke direktori.',
+    });
+  }
+  if (staff.status === 'disabled') {
+    throw new HttpProblem(403, 'staff-disabled', 'Akun ini telah dinonaktifkan', {
+      detail: 'Hubungi administrator bila ini keliru.',
+    });
+  }
+  const groups = groupsFromClaim(claims?.['cognito:groups']).filter((g): g is Role =>
+    (ROLES as readonly string[]).includes(g),
+  );
+  if (route.roles && !route.roles.some((role) => groups.includes(role))) {
+    throw new HttpProblem(403, 'forbidden', 'Anda tidak berhak melakukan ini', {
+      detail: `Hanya untuk peran: ${route.roles.join(', ')}.`,
+    });
+  }
+  return { sub, groups, officeCode: staff.officeCode, name: staff.name, email: staff.email, via };
+};

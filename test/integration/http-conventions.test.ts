@@ -1,0 +1,156 @@
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type LocalCloud, startLocalCloud } from '#infra/local/cloud';
+import { demoStaff } from '#shared/directory/demo-seed';
+import { json } from '#test/support/http';
+
+let cloud: LocalCloud;
+
+beforeAll(async () => {
+  cloud = await startLocalCloud({
+    app: 'test/fixtures/platform-app/app.ts',
+    accessKeyId: 'httpconventions',
+    seed: true,
+  });
+});
+
+afterAll(async () => {
+  await cloud?.stop();
+});
+
+const postJson = (path: string, body: string, contentType = 'application/json') =>
+  fetch(`${cloud.url}${path}`, { method: 'POST', headers: { 'content-type': contentType }, body });
+
+const staffToken = (sub: string, groups: string[]) => cloud.token({ sub, groups });
+const admin = demoStaff.find((s) => s.groups.includes('admin'))!;
+const operator = demoStaff.find((s) => s.groups.includes('operator'))!;
+
+describe('JSON routes', () => {
+  it('answers malformed JSON with 400 problem+json', async () => {
+    const response = await postJson('/things', '{"name": "abc",');
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    expect(await json(response)).toMatchObject({ type: 'https://abdi.dev/problems/malformed-json', status: 400 });
+  });
+
+  it('answers schema violations with 422 naming every bad field', async () => {
+    const response = await postJson('/things', JSON.stringify({ name: 'ab', count: 1.5, tags: ['a', 'b', 'c', 'd'] }));
+    expect(response.status).toBe(422);
+    const problem = await json(response);
+    expect(problem.type).toBe('https://abdi.dev/problems/validation');
+    expect(problem.errors.map((e: { field: string }) => e.field).sort()).toEqual(['count', 'name', 'tags']);
+    for (const error of problem.errors) expect(error.message.length).toBeGreaterThan(0);
+  });
+
+  it('names a missing body as a field error', async () => {
+    const response = await fetch(`${cloud.url}/things`, { method: 'POST' });
+    expect(response.status).toBe(422);
+    expect((await json(response)).errors).toEqual([expect.objectContaining({ field: '', in: 'body' })]);
+  });
+
+  it('refuses a media type the route does not take with 415', async () => {
+    const response = await postJson('/things', '<thing/>', 'application/xml');
+    expect(response.status).toBe(415);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+  });
+
+  it('accepts a valid body', async () => {
+    const response = await postJson('/things', JSON.stringify({ name: 'kursi', count: 2 }));
+    expect(response.status).toBe(201);
+    expect(await json(response)).toEqual({ created: { name: 'kursi', count: 2 } });
+    expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
+  it('answers an unexpected exception with a 500 problem without internals, and counts it', async () => {
+    const response = await fetch(`${cloud.url}/boom`);
+    expect(response.status).toBe(500);
+    const text = await response.text();
+    expect(JSON.parse(text)).toMatchObject({ type: 'https://abdi.dev/problems/internal', status: 500 });
+    expect(text).not.toContain('hunter2');
+    expect(text).not.toMatch(/at .*\.(ts|js|mjs):\d+/);
+    await vi.waitFor(() => {
+      const metricLine = cloud.logs.find((l) => l.line.includes('"UnhandledError"') && l.line.includes('_aws'));
+      expect(metricLine).toBeDefined();
+    });
+  });
+});
+
+describe('HTML routes', () => {
+  it('answers a validation error with an HTML page of the same status naming the field', async () => {
+    const response = await postJson('/page/form', 'nama=ab', 'application/x-www-form-urlencoded');
+    expect(response.status).toBe(422);
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    const page = await response.text();
+    expect(page).toContain('<strong>nama</strong>');
+    expect(page).toContain('lang="id"');
+  });
+
+  it('reads an urlencoded form (base64 from the gateway) and escapes what it echoes', async () => {
+    const response = await postJson(
+      '/page/form',
+      `nama=${encodeURIComponent('<script>alert(1)</script> Siti')}`,
+      'application/x-www-form-urlencoded',
+    );
+    expect(response.status).toBe(200);
+    const page = await response.text();
+    expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt; Siti');
+    expect(page).not.toContain('<script>alert(1)');
+  });
+
+  it('refuses a staff page without a session with a 401 page', async () => {
+    const response = await fetch(`${cloud.url}/staff/page`);
+    expect(response.status).toBe(401);
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+  });
+});
+
+describe('staff authentication and roles', () => {
+  it('lets an admin through a route for admins, with the office from the directory', async () => {
+    const response = await fetch(`${cloud.url}/admin-only`, {
+      headers: { authorization: `Bearer ${await staffToken(admin.sub, ['admin', 'operator'])}` },
+    });
+    expect(response.status).toBe(200);
+    expect(await json(response)).toEqual({ sub: admin.sub, officeCode: admin.officeCode });
+  });
+
+  it('refuses an operator on a route for admins with 403', async () => {
+    const response = await fetch(`${cloud.url}/admin-only`, {
+      headers: { authorization: `Bearer ${await staffToken(operator.sub, ['operator'])}` },
+    });
+    expect(response.status).toBe(403);
+  });
+
+  it('refuses a valid token whose subject is not in the directory', async () => {
+    const response = await fetch(`${cloud.url}/admin-only`, {
+      headers: { authorization: `Bearer ${await staffToken('stranger', ['admin'])}` },
+    });
+    expect(response.status).toBe(403);
+    expect((await json(response)).type).toBe('https://abdi.dev/problems/not-staff');
+  });
+
+  it('refuses a disabled staff member at once, though their token is still valid', async () => {
+    const token = await staffToken(admin.sub, ['admin']);
+    const headers = { authorization: `Bearer ${token}` };
+    expect((await fetch(`${cloud.url}/admin-only`, { headers })).status).toBe(200);
+    const table = cloud.system.tables.find((t) => t.logicalId.startsWith('DataDomain'))!.tableName;
+    const setStatus = (status: string) =>
+      cloud.dynamodb.send(
+        new UpdateItemCommand({
+          TableName: table,
+          Key: { PK: { S: `STAFF#${admin.sub}` }, SK: { S: 'STAFF' } },
+          UpdateExpression: 'SET #s = :s',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':s': { S: status } },
+        }),
+      );
+    await setStatus('disabled');
+    try {
+      const response = await fetch(`${cloud.url}/admin-only`, { headers });
+      expect(response.status).toBe(403);
+      expect((await json(response)).type).toBe('https://abdi.dev/problems/staff-disabled');
+    } finally {
+      await setStatus('active');
+    }
+  });
+});
