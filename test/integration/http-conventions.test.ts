@@ -154,3 +154,37 @@ describe('staff authentication and roles', () => {
     }
   });
 });
+
+describe('logs', () => {
+  it('hold no NIP, phone or link token at DEBUG, in any encoding, even from a handler that logs everything', async () => {
+    const nip = '198503152010011002';
+    const phone = '081234567890';
+    const token = 'Zk9ZbG9uZ2xpbmt0b2tlbl9mb3JfdGVzdGluZ19vbmx5X3h5eg';
+    const before = cloud.logs.length;
+    const response = await postJson(
+      `/careless/${token}`,
+      new URLSearchParams({ nip, phone, note: 'catatan' }).toString(),
+      'application/x-www-form-urlencoded',
+    );
+    expect(response.status).toBe(204);
+    const lines = await vi.waitFor(() => {
+      const mine = cloud.logs.slice(before).map((l) => l.line);
+      expect(mine.some((l) => l.includes('"received"'))).toBe(true);
+      expect(mine.some((l) => l.includes('link /careless/'))).toBe(true);
+      return mine.join('\n');
+    });
+    const forms = (secret: string) => [
+      secret,
+      Buffer.from(secret).toString('base64'),
+      Buffer.from(secret).toString('base64url'),
+      Buffer.from(secret).toString('hex'),
+      encodeURIComponent(secret),
+    ];
+    for (const secret of [nip, phone, token, `nip=${nip}`]) {
+      for (const form of forms(secret)) expect(lines, `found ${form}`).not.toContain(form);
+    }
+    // The redacted lines still say what happened.
+    expect(lines).toContain('[NIP]');
+    expect(lines).toContain('link /careless/[token] for [NIP]');
+  });
+});
