@@ -47,6 +47,9 @@ export class AbdiStack extends Stack {
         environment: httpEnvironment,
       });
       if (endpoint.table) fn.bindTable(data.table, endpoint.table);
+      if (endpoint.routes.some((route) => route.idempotent)) {
+        fn.bindTable(data.idempotencyTable, 'RW', 'IDEMPOTENCY_TABLE_NAME');
+      }
       api.addRoutes(fn, endpoint.routes);
       monitoring.watchFunction(endpoint.id, fn.fn);
     }

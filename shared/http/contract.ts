@@ -29,6 +29,11 @@ export interface RouteContract {
   roles?: readonly ('admin' | 'operator' | 'unit-head')[];
   summary: string;
   tags: string[];
+  /**
+   * POSTs that honour an `Idempotency-Key` header: a retry with the same key gets the first answer and does the
+   * work once (key scoped to the caller). @default false
+   */
+  idempotent?: boolean;
   request?: { params?: ZodType; query?: ZodType; body?: ZodType; bodyContentType?: string };
   responses: Record<number, ResponseContract>;
 }

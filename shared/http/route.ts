@@ -9,6 +9,7 @@ import { authenticate, type Caller } from './auth.ts';
 import { parseBody } from './body.ts';
 import type { RouteContract } from './contract.ts';
 import { errorResponse, securityHeaders } from './errors.ts';
+import { idempotencyKeyOf, idFromIdempotencyKey, once } from './idempotency.ts';
 import { type FieldError, HttpProblem } from './problem.ts';
 
 type Infer<S> = S extends z.ZodType ? z.output<S> : undefined;
@@ -19,6 +20,8 @@ export interface RouteInput<R extends RouteContract> {
   query: Infer<NonNullable<R['request']>['query']>;
   body: Infer<NonNullable<R['request']>['body']>;
   caller: R['auth'] extends 'public' ? undefined : Caller;
+  /** On idempotent routes called with an Idempotency-Key: the key and the id derived from it for what is created. */
+  idempotency?: { key: string; id: string };
   event: APIGatewayProxyEventV2;
   context: Context;
 }
@@ -118,7 +121,13 @@ export const httpRoute = <R extends RouteContract>(route: R, impl: (input: Route
           errors,
         });
       }
-      const result = await impl({ params, query, body, caller, event, context } as RouteInput<R>);
+      const key = route.idempotent ? idempotencyKeyOf(event.headers) : undefined;
+      if (!key) return toResponse(await impl({ params, query, body, caller, event, context } as RouteInput<R>));
+      const scope = caller?.sub ?? 'public';
+      const idempotency = { key, id: idFromIdempotencyKey(scope, key) };
+      const result = await once(scope, key, { params, query, body }, context, () =>
+        impl({ params, query, body, caller, idempotency, event, context } as RouteInput<R>),
+      );
       return toResponse(result);
     });
 };

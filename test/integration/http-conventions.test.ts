@@ -1,4 +1,4 @@
-import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '#infra/local/cloud';
 import { demoStaff } from '#shared/directory/demo-seed';
@@ -186,5 +186,67 @@ describe('logs', () => {
     // The redacted lines still say what happened.
     expect(lines).toContain('[NIP]');
     expect(lines).toContain('link /careless/[token] for [NIP]');
+  });
+});
+
+describe('idempotent POSTs', () => {
+  const order = async (sub: string, key: string, body: object) =>
+    fetch(`${cloud.url}/orders`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${await staffToken(sub, ['operator'])}`,
+        'content-type': 'application/json',
+        'idempotency-key': key,
+      },
+      body: JSON.stringify(body),
+    });
+  const ordersOf = async (sub: string) => {
+    const table = cloud.system.tables.find((t) => t.logicalId.startsWith('DataDomain'))!.tableName;
+    const { Items = [] } = await cloud.dynamodb.send(
+      new ScanCommand({
+        TableName: table,
+        FilterExpression: 'begins_with(PK, :p) AND #o = :o',
+        ExpressionAttributeNames: { '#o': 'owner' },
+        ExpressionAttributeValues: { ':p': { S: 'ORDER#' }, ':o': { S: sub } },
+      }),
+    );
+    return Items;
+  };
+
+  it('answers a retried POST with the first result and writes once', async () => {
+    const first = await order(operator.sub, 'key-retry', { item: 'kertas', quantity: 5 });
+    const retry = await order(operator.sub, 'key-retry', { item: 'kertas', quantity: 5 });
+    expect(first.status).toBe(201);
+    expect(retry.status).toBe(201);
+    const [a, b] = [await json(first), await json(retry)];
+    expect(b).toEqual(a);
+    expect((await ordersOf(operator.sub)).filter((i) => i.item?.S === 'kertas')).toHaveLength(1);
+  });
+
+  it('refuses the same key with another body with 422 and writes nothing more', async () => {
+    expect((await order(operator.sub, 'key-mismatch', { item: 'tinta', quantity: 1 })).status).toBe(201);
+    const other = await order(operator.sub, 'key-mismatch', { item: 'tinta', quantity: 2 });
+    expect(other.status).toBe(422);
+    expect((await json(other)).type).toBe('https://abdi.dev/problems/idempotency-key-reused');
+    expect((await ordersOf(operator.sub)).filter((i) => i.item?.S === 'tinta')).toHaveLength(1);
+  });
+
+  it('gives another caller using the same key their own result', async () => {
+    const mine = await json(await order(operator.sub, 'key-shared', { item: 'map', quantity: 1 }));
+    const theirs = await json(await order(admin.sub, 'key-shared', { item: 'map', quantity: 1 }));
+    expect(theirs.id).not.toBe(mine.id);
+    expect(theirs.owner).toBe(admin.sub);
+  });
+
+  it('answers a duplicate sent while the first is in progress with 409 and Retry-After', async () => {
+    const [a, b] = await Promise.all([
+      order(operator.sub, 'key-concurrent', { item: 'pena', quantity: 3 }),
+      order(operator.sub, 'key-concurrent', { item: 'pena', quantity: 3 }),
+    ]);
+    const statuses = [a.status, b.status].sort();
+    expect(statuses).toEqual([201, 409]);
+    const conflict = a.status === 409 ? a : b;
+    expect(conflict.headers.get('retry-after')).toBe('2');
+    expect((await ordersOf(operator.sub)).filter((i) => i.item?.S === 'pena')).toHaveLength(1);
   });
 });
