@@ -17,5 +17,14 @@ new AbdiStack(app, `abdi-${stage}`, {
   existingTableName: optional('existingTableName'),
   publicBaseUrl: optional('publicBaseUrl'),
   loginDomainPrefix: optional('loginDomainPrefix'),
+  customDomain: (() => {
+    const domainName = optional('domainName');
+    const certificateArn = optional('certificateArn');
+    if (!domainName && !certificateArn) return undefined;
+    if (!domainName || !certificateArn) throw new Error('context domainName and certificateArn go together');
+    return { domainName, certificateArn };
+  })(),
+  mailDomain: optional('mailDomain'),
+  mailFrom: optional('mailFrom'),
   description: `abdi (${stage}): forms, approvals, training registrations and service surveys`,
 });

@@ -1,11 +1,15 @@
 import { Aws, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { endpoints } from '#shared/http/catalogue';
+import { NIP_HMAC_SECRET_ENV } from '#shared/nip-hash';
 import { Api } from './constructs/api.ts';
 import { StaffAuth } from './constructs/auth.ts';
 import { Data } from './constructs/data.ts';
 import { AbdiFunction } from './constructs/function.ts';
+import { Mail } from './constructs/mail.ts';
 import { Monitoring } from './constructs/monitoring.ts';
+import { Operations } from './constructs/operations.ts';
+import { Secrets } from './constructs/secrets.ts';
 
 export interface AbdiStackProps extends StackProps {
   stage: string;
@@ -18,26 +22,37 @@ export interface AbdiStackProps extends StackProps {
   publicBaseUrl?: string;
   /** Prefix of the managed-login domain (`<prefix>.auth.<region>.amazoncognito.com`). @default abdi-<stage>-<account> */
   loginDomainPrefix?: string;
+  /** Domain of the SES sending identity the stack creates (see `MailProps.mailDomain`). @default none */
+  mailDomain?: string;
+  /** Sender address of all mail. @default `noreply@<mailDomain>` */
+  mailFrom?: string;
+  /** Custom domain of the API and the ACM certificate for it; the public base URL then defaults to it. */
+  customDomain?: { domainName: string; certificateArn: string };
 }
 
 /** One deployment of abdi: one local government, one stage. */
 export class AbdiStack extends Stack {
+  /**
+   * Secrets functions read at run time. A function that hashes NIPs gets
+   * `fn.bindSecret(this.secrets.nipHmac, NIP_HMAC_SECRET_ENV)`.
+   */
+  readonly secrets: Secrets;
+
   constructor(scope: Construct, id: string, props: AbdiStackProps) {
     super(scope, id, props);
     const { stage } = props;
     const data = new Data(this, 'Data', { stage, existingTableName: props.existingTableName });
+    this.secrets = new Secrets(this, 'Secrets', { stage });
     const auth = new StaffAuth(this, 'Auth', { stage });
-    const api = new Api(this, 'Api', { stage, auth });
+    const api = new Api(this, 'Api', { stage, auth, customDomain: props.customDomain });
     const monitoring = new Monitoring(this, 'Monitoring', { alarmEmail: props.alarmEmail });
     monitoring.watchApi(api.httpApi);
-    const publicBaseUrl = props.publicBaseUrl ?? api.httpApi.apiEndpoint;
+    const publicBaseUrl =
+      props.publicBaseUrl ??
+      (props.customDomain ? `https://${props.customDomain.domainName}` : api.httpApi.apiEndpoint);
     auth.addWebClient(publicBaseUrl, props.loginDomainPrefix ?? `abdi-${stage}-${Aws.ACCOUNT_ID}`);
     // Every HTTP function can verify staff sessions and build public links.
-    const httpEnvironment = {
-      PUBLIC_BASE_URL: publicBaseUrl,
-      STAFF_USER_POOL_ID: auth.userPool.userPoolId,
-      STAFF_WEB_CLIENT_ID: auth.webClient.userPoolClientId,
-    };
+    const httpEnvironment = auth.sessionEnvironment(publicBaseUrl);
 
     for (const endpoint of endpoints) {
       const fn = new AbdiFunction(this, endpoint.id, {
@@ -50,8 +65,26 @@ export class AbdiStack extends Stack {
       if (endpoint.routes.some((route) => route.idempotent)) {
         fn.bindTable(data.idempotencyTable, 'RW', 'IDEMPOTENCY_TABLE_NAME');
       }
+      // Rate-limited routes count requests per client pseudonym (an HMAC of the IP under the secret key).
+      if (endpoint.routes.some((route) => route.rateLimit)) {
+        if (endpoint.table !== 'RW') throw new Error(`${endpoint.id}: rate-limited routes need table: 'RW'`);
+        fn.bindSecret(this.secrets.nipHmac, NIP_HMAC_SECRET_ENV);
+      }
+      // Functions that store NIPs keep only their HMAC (the directory's people).
+      if (endpoint.nipHmac) fn.bindSecret(this.secrets.nipHmac, NIP_HMAC_SECRET_ENV);
       api.addRoutes(fn, endpoint.routes);
       monitoring.watchFunction(endpoint.id, fn.fn);
     }
+
+    const mail = new Mail(this, 'Mail', {
+      stage,
+      table: data.table,
+      publicBaseUrl,
+      mailDomain: props.mailDomain,
+      mailFrom: props.mailFrom,
+    });
+    monitoring.watchFunction('MailSesEvents', mail.eventsFunction.fn);
+    monitoring.watchMail();
+    new Operations(this, 'Operations', { stage, table: data.table, mail, monitoring });
   }
 }

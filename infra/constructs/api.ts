@@ -1,7 +1,15 @@
 import { CfnOutput, Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { type CfnStage, CorsHttpMethod, HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  ApiMapping,
+  type CfnStage,
+  CorsHttpMethod,
+  DomainName,
+  HttpApi,
+  HttpMethod,
+} from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { RouteContract } from '#shared/http/contract';
@@ -11,6 +19,11 @@ import type { AbdiFunction } from './function.ts';
 export interface ApiProps {
   stage: string;
   auth: StaffAuth;
+  /**
+   * A custom domain for the API (links and QR posters must outlive an API replacement), with the ARN of an ACM
+   * certificate for it in the stack's region. @default none: the execute-api URL
+   */
+  customDomain?: { domainName: string; certificateArn: string };
 }
 
 /**
@@ -58,6 +71,15 @@ export class Api extends Construct {
     stage.defaultRouteSettings = { throttlingBurstLimit: 200, throttlingRateLimit: 100 };
 
     new CfnOutput(this, 'Url', { value: this.httpApi.apiEndpoint });
+    if (props.customDomain) {
+      const domain = new DomainName(this, 'Domain', {
+        domainName: props.customDomain.domainName,
+        certificate: Certificate.fromCertificateArn(this, 'Certificate', props.customDomain.certificateArn),
+      });
+      new ApiMapping(this, 'Mapping', { api: this.httpApi, domainName: domain });
+      // Point the domain's DNS record (CNAME or ALIAS) here.
+      new CfnOutput(this, 'DomainTarget', { value: domain.regionalDomainName });
+    }
   }
 
   /** Route each contract to the function. */

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import {
   AccountRecovery,
   CfnUserPoolGroup,
@@ -48,6 +48,7 @@ export class StaffAuth extends Construct {
       deletionProtection: prod,
       removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
+    new CfnOutput(this, 'StaffUserPoolId', { value: this.userPool.userPoolId });
     this.issuer = `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${this.userPool.userPoolId}`;
     for (const group of STAFF_GROUPS) {
       new CfnUserPoolGroup(this, `Group-${group}`, { userPoolId: this.userPool.userPoolId, groupName: group });
@@ -84,5 +85,16 @@ export class StaffAuth extends Construct {
       refreshTokenValidity: Duration.days(7),
     });
     return this.webClient;
+  }
+
+  /** What an HTTP function needs to run the staff login and verify session cookies. */
+  sessionEnvironment(publicBaseUrl: string): Record<string, string> {
+    return {
+      PUBLIC_BASE_URL: publicBaseUrl,
+      STAFF_LOGIN_DOMAIN: this.loginDomain.baseUrl(),
+      STAFF_WEB_CLIENT_ID: this.webClient.userPoolClientId,
+      STAFF_ISSUER: this.issuer,
+      STAFF_JWKS_URI: `${this.issuer}/.well-known/jwks.json`,
+    };
   }
 }

@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy } from 'aws-cdk-lib';
 import {
   AttributeType,
   BillingMode,
@@ -58,6 +58,8 @@ export class Data extends Construct {
       }
       this.table = table;
     }
+
+    new CfnOutput(this, 'DomainTableName', { value: this.table.tableName });
 
     // Powertools idempotency keeps its records in a table of its own (its key schema, its TTL attribute).
     this.idempotencyTable = new Table(this, 'Idempotency', {

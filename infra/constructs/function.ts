@@ -5,6 +5,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -79,6 +80,13 @@ export class AbdiFunction extends Construct {
     if (accessMode === 'RO') table.grantReadData(this.fn);
     else table.grantReadWriteData(this.fn);
     this.fn.addEnvironment(envName, table.tableName);
+    return this;
+  }
+
+  /** Grant reading the secret's value and expose its ARN in `envName` (the function reads it once per sandbox). */
+  bindSecret(secret: ISecret, envName: string): this {
+    secret.grantRead(this.fn);
+    this.fn.addEnvironment(envName, secret.secretArn);
     return this;
   }
 }

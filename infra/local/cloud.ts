@@ -2,15 +2,17 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { seedDemoData } from '#shared/directory/demo-seed';
 import { createClock } from './clock.ts';
+import { cognitoStandIn } from './cognito.ts';
 import { ensureTables, startDynamoDbLocal } from './dynamodb.ts';
 import { startAwsFaultProxy } from './faults.ts';
 import { createApiGateway } from './http-api.ts';
 import { createLocalIssuer, type IssueOptions, type LocalIssuer, type StaffIdentity } from './issuer.ts';
 import { LambdaRuntime } from './lambda/pool.ts';
 import { outboxRequestHandler } from './outbox.ts';
+import { type LocalSecretsManager, startLocalSecretsManager } from './secrets.ts';
 import { type CapturedEmail, startSesLocal } from './ses.ts';
 import { StepFunctionsEmulator } from './sfn/emulator.ts';
 import { sfnRequestHandler } from './sfn/server.ts';
@@ -57,6 +59,8 @@ export interface LocalCloud {
   faults: FaultPlan;
   lambda: LambdaRuntime;
   sfn: StepFunctionsEmulator;
+  /** Secrets Manager's stand-in: the template's secrets, their values and the GetSecretValue calls. */
+  secrets: LocalSecretsManager;
   /** Environment pointing an SDK client at this cloud (endpoints, dummy credentials, region). */
   env: Record<string, string>;
   /** Every line functions printed, in order. */
@@ -142,6 +146,12 @@ export const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<
     stops.push(ses.stop);
     const sesProxy = await startAwsFaultProxy({ target: ses.endpoint, faults, service: 'ses' });
     stops.push(sesProxy.stop);
+    // Generated secret values live in the data folder: a restart keeps them, and the NIP hashes keyed by them.
+    const secrets = await startLocalSecretsManager({
+      secrets: system.secrets,
+      file: options.dataDir ? path.join(options.dataDir, 'secrets.json') : undefined,
+    });
+    stops.push(secrets.stop);
 
     const credentials = { accessKeyId, secretAccessKey: 'local' };
     const dynamodb = new DynamoDBClient({ endpoint: dynamoProxy.endpoint, region: LOCAL_REGION, credentials });
@@ -166,6 +176,7 @@ export const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<
       AWS_ENDPOINT_URL_DYNAMODB: dynamoProxy.endpoint,
       AWS_ENDPOINT_URL_SESV2: sesProxy.endpoint,
       AWS_ENDPOINT_URL_SFN: sfnEndpoint,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
     };
     const lambda = new LambdaRuntime({
       functions: system.functions,
@@ -209,15 +220,35 @@ export const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<
       accountId: LOCAL_ACCOUNT,
     });
     const outbox = outboxRequestHandler(ses);
+    const cognito = cognitoStandIn({
+      issuer,
+      localUrl: url,
+      clientIds: pool?.clientIds ?? [],
+      now: () => clock.now(),
+      listStaff: async () => {
+        if (!domainTable) return [];
+        const { Items = [] } = await DynamoDBDocumentClient.from(dynamodb).send(
+          new ScanCommand({
+            TableName: domainTable.tableName,
+            FilterExpression: 'entity = :staff AND #status = :active',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':staff': 'staff', ':active': 'active' },
+          }),
+        );
+        return Items.map((item) => ({
+          sub: String(item.sub),
+          name: String(item.name),
+          email: String(item.email),
+          groups: (item.groups as string[] | undefined) ?? [],
+          officeCode: String(item.officeCode ?? ''),
+        }));
+      },
+    });
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       const url = req.url ?? '/';
       void (async () => {
         if (url.startsWith('/_outbox') && (await outbox(req, res))) return;
-        if (url.startsWith('/_local/jwks.json')) {
-          res.writeHead(200, { 'content-type': 'application/json' });
-          res.end(JSON.stringify(issuer.jwks));
-          return;
-        }
+        if (url.startsWith('/_local/') && (await cognito(req, res))) return;
         await gateway(req, res);
       })().catch(() => {
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
@@ -232,6 +263,7 @@ export const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<
       faults,
       lambda,
       sfn,
+      secrets,
       env,
       logs,
       dynamodb,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { FunctionSpec, StateMachineSpec, TableSpec } from './types.ts';
+import { secretArnSuffix } from './secrets.ts';
+import type { FunctionSpec, SecretSpec, StateMachineSpec, TableSpec } from './types.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: CloudFormation properties are untyped JSON, read defensively below.
 type Cfn = any;
@@ -47,6 +48,7 @@ export interface LocalSystem {
   routes: RouteSpec[];
   cors?: CorsSpec;
   userPools: { logicalId: string; id: string; clientIds: string[] }[];
+  secrets: SecretSpec[];
 }
 
 export interface ResolveOptions {
@@ -60,6 +62,20 @@ export interface ResolveOptions {
 }
 
 const LOCAL_ACCOUNT = '000000000000';
+
+/**
+ * Endpoints of AWS services that code reaches by URL rather than through an SDK client (so AWS_ENDPOINT_URL_* cannot
+ * redirect them): the Cognito managed-login domain (authorize, token, logout) and a user pool's JWKS. In function
+ * environments they are pointed at the local runtime's stand-ins, as the SDK endpoints are. The issuer string itself
+ * (`https://cognito-idp.<region>.amazonaws.com/<pool>`) is left alone: tokens must carry it unchanged.
+ */
+export const localizeEndpoint = (value: string, localUrl: string): string =>
+  value
+    .replace(/^https:\/\/[a-z0-9-]+\.auth\.[a-z0-9-]+\.amazoncognito\.com(?=\/|$)/, `${localUrl}/_local/cognito-login`)
+    .replace(
+      /^https:\/\/cognito-idp\.[a-z0-9-]+\.amazonaws\.com\/([\w-]+)\/\.well-known\/jwks\.json$/,
+      `${localUrl}/_local/cognito-idp/$1/.well-known/jwks.json`,
+    );
 
 /**
  * Turns a synthesized template into the specs the emulators run, resolving every intrinsic to a local value:
@@ -96,8 +112,14 @@ export const systemFromTemplate = (template: Template, options: ResolveOptions):
         return `arn:aws:states:${region}:${accountId}:stateMachine:${physicalName(logicalId, props.StateMachineName)}`;
       case 'AWS::Cognito::UserPool':
         return `${region}_${logicalId.replace(/[^A-Za-z0-9]/g, '').slice(0, 9)}`;
+      case 'AWS::Cognito::UserPoolDomain':
+        return String(resolve(props.Domain ?? logicalId.toLowerCase()));
       case 'AWS::Cognito::UserPoolClient':
         return `local${logicalId.replace(/[^A-Za-z0-9]/g, '').toLowerCase()}`.slice(0, 26);
+      case 'AWS::SecretsManager::Secret': {
+        const name = physicalName(logicalId, props.Name);
+        return `arn:aws:secretsmanager:${region}:${accountId}:secret:${name}-${secretArnSuffix(name)}`;
+      }
       case 'AWS::SNS::Topic':
         return `arn:aws:sns:${region}:${accountId}:${physicalName(logicalId, props.TopicName)}`;
       case 'AWS::SQS::Queue':
@@ -209,7 +231,7 @@ export const systemFromTemplate = (template: Template, options: ResolveOptions):
       environment: Object.fromEntries(
         Object.entries((resolve(props.Environment?.Variables ?? {}) as Record<string, unknown>) ?? {}).map(([k, v]) => [
           k,
-          String(v),
+          options.apiEndpoint ? localizeEndpoint(String(v), options.apiEndpoint) : String(v),
         ]),
       ),
     };
@@ -330,7 +352,18 @@ export const systemFromTemplate = (template: Template, options: ResolveOptions):
       .map(([clientId]) => refOf(clientId)),
   }));
 
-  return { stackName, functions, tables, stateMachines, routes, cors, userPools };
+  const secrets: SecretSpec[] = byType('AWS::SecretsManager::Secret').map(([logicalId, resource]) => {
+    const props = resource.Properties ?? {};
+    return {
+      logicalId,
+      name: physicalName(logicalId, props.Name),
+      arn: refOf(logicalId),
+      secretString: typeof props.SecretString === 'string' ? props.SecretString : undefined,
+      generate: props.GenerateSecretString,
+    };
+  });
+
+  return { stackName, functions, tables, stateMachines, routes, cors, userPools, secrets };
 };
 
 /** Reads `<assemblyDir>/<stackName>.template.json` and resolves it. */

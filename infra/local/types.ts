@@ -104,3 +104,27 @@ export interface FaultPlan {
 export interface LogSink {
   write(entry: { functionName: string; stream: 'stdout' | 'stderr'; line: string; time: number }): void;
 }
+
+/** A Secrets Manager secret from the template (AWS::SecretsManager::Secret). */
+export interface SecretSpec {
+  logicalId: string;
+  /** The template's Name, else a name derived from the stack and logical id. */
+  name: string;
+  /** What `Ref` gives: the ARN, with a stable local suffix in place of AWS's six random characters. */
+  arn: string;
+  /** A literal SecretString from the template, if it has one (CDK's `secretStringValue`). */
+  secretString?: string;
+  /** GenerateSecretString from the template: the local runtime draws a value the same way. */
+  generate?: {
+    PasswordLength?: number;
+    ExcludeCharacters?: string;
+    ExcludeLowercase?: boolean;
+    ExcludeUppercase?: boolean;
+    ExcludeNumbers?: boolean;
+    ExcludePunctuation?: boolean;
+    IncludeSpace?: boolean;
+    RequireEachIncludedType?: boolean;
+    SecretStringTemplate?: string;
+    GenerateStringKey?: string;
+  };
+}

@@ -1,4 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 // AWS clients, created once per execution environment. Locally the runtime points them at its emulators through
@@ -7,6 +9,10 @@ export const dynamo = new DynamoDBClient({});
 export const documents = DynamoDBDocumentClient.from(dynamo, {
   marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
 });
+// Pure: bundles of functions that send no mail leave the SES client out.
+export const ses = /* @__PURE__ */ new SESv2Client({});
+// Pure as well: only functions that read a secret (the NIP HMAC key) bundle Secrets Manager.
+export const secretsManager = /* @__PURE__ */ new SecretsManagerClient({});
 
 /** Name of the domain table, from the function's environment (set by `AbdiFunction.bindTable`). */
 export const tableName = (): string => {

@@ -24,5 +24,79 @@ export const staffKeys = (sub: string, officeCode: string, name: string) => ({
   GSI1SK: name,
 });
 
+/** GSI1 partition listing every unit (see {@link unitKeys}). */
+export const allUnitsPartition = (): string => unitKeys('', '', '').GSI1PK;
+
+/** GSI2 partition listing the children of a node; the city root's parent is ROOT (see {@link unitKeys}). */
+export const unitChildrenPartition = (parentCode?: string): string => unitKeys('', '', '', parentCode).GSI2PK;
+
+/**
+ * A position of a unit (`kepala` is its head), in the unit's partition: the unit and its positions are one Query.
+ * Indexed by who holds it (GSI1) and who acts in it as Plt./Plh. (GSI2), so a person's positions are a Query each;
+ * a vacant position has neither.
+ */
+export const positionKeys = (unitCode: string, positionId: string, holderId?: string, actingPersonId?: string) => ({
+  PK: unitKeys(unitCode, '', '').PK,
+  SK: `POSITION#${positionId}`,
+  ...(holderId ? { GSI1PK: personHoldsPartition(holderId), GSI1SK: `${unitCode}#${positionId}` } : {}),
+  ...(actingPersonId ? { GSI2PK: personActsPartition(actingPersonId), GSI2SK: `${unitCode}#${positionId}` } : {}),
+});
+
+/** GSI1 partition of the positions a person holds. */
+export const personHoldsPartition = (personId: string): string => `PERSON_HOLDS#${personId}`;
+
+/** GSI2 partition of the positions a person acts in (Plt./Plh.). */
+export const personActsPartition = (personId: string): string => `PERSON_ACTS#${personId}`;
+
+/**
+ * A person of the directory (ULID id). Listed by name (GSI1) and by the unit they work in (GSI2). No NIP here: a
+ * NIP never goes into a key in clear.
+ */
+export const personKeys = (id: string, name: string, unitCode?: string) => ({
+  PK: `PERSON#${id}`,
+  SK: 'PERSON',
+  GSI1PK: allPeoplePartition(),
+  GSI1SK: `${name.toLocaleLowerCase('id')}#${id}`,
+  ...(unitCode ? { GSI2PK: unitPeoplePartition(unitCode), GSI2SK: `${name.toLocaleLowerCase('id')}#${id}` } : {}),
+});
+
+/** GSI1 partition listing every person. */
+export const allPeoplePartition = (): string => 'PEOPLE';
+
+/** GSI2 partition of the people working in a unit. */
+export const unitPeoplePartition = (unitCode: string): string => `UNIT_PEOPLE#${unitCode}`;
+
+/** Uniqueness of a person's email (lower-cased): written with the person, it makes the email a natural key. */
+export const personEmailKeys = (email: string) => ({ PK: `PERSON_EMAIL#${email.toLowerCase()}`, SK: 'PERSON_EMAIL' });
+
+/** Uniqueness of a person's NIP, keyed by its HMAC (`shared/nip-hash.ts`), never the NIP: finds a person by NIP. */
+export const personNipKeys = (nipHash: string) => ({ PK: `PERSON_NIP#${nipHash}`, SK: 'PERSON_NIP' });
+
 /** Marks a seed as applied, so a restart does not write it again. */
 export const seedKeys = (name: string) => ({ PK: `SEED#${name}`, SK: 'SEED' });
+
+/** Primary key of an outbox mail item. */
+export const mailKey = (id: string) => ({ PK: `MAIL#${id}`, SK: 'MAIL' });
+
+/** GSI1 partition of mail in one status (`pending`, `sending`, `failed`, ...). */
+export const mailStatusPartition = (status: string) => `MAIL_STATUS#${status}`;
+
+/**
+ * An outbox mail item with its place in GSI1: mail by status, then by the time that matters for that status (when a
+ * pending mail is due, when a sending lease expires, when it was sent or failed), so the reconciler and admins query
+ * "pending/failed mail by time" without scanning.
+ */
+export const mailKeys = (id: string, status: string, at: string) => ({
+  ...mailKey(id),
+  GSI1PK: mailStatusPartition(status),
+  GSI1SK: `${at}#${id}`,
+});
+
+/** Suppression of one recipient after a bounce or complaint, keyed by a hash of the lower-cased address. */
+export const suppressionKeys = (addressHash: string) => ({ PK: `SUPPRESSION#${addressHash}`, SK: 'SUPPRESSION' });
+
+/** A client's request counter for one route and time window (rate limiting; expires by TTL). */
+export const rateLimitKeys = (routeKey: string, clientPseudonym: string, window: string) => ({
+  PK: `RATE#${routeKey}#${clientPseudonym}`,
+  SK: window,
+});

@@ -1,4 +1,5 @@
-import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { staffKeys } from '#shared/db/keys';
 
 export type StaffStatus = 'active' | 'disabled';
@@ -29,4 +30,36 @@ export const findStaff = async (
     officeCode: String(item.officeCode ?? ''),
     status: item.status === 'disabled' ? 'disabled' : 'active',
   };
+};
+
+/**
+ * Adds a staff member to the directory, once: a second call for the same `sub` is refused by the database
+ * (returns false), so a re-run of a bootstrap or an invitation does not overwrite a later edit.
+ */
+export const createStaff = async (
+  client: DynamoDBDocumentClient,
+  table: string,
+  member: Omit<StaffMember, 'status'> & { groups: string[] },
+  now: Date,
+): Promise<boolean> => {
+  try {
+    await client.send(
+      new PutCommand({
+        TableName: table,
+        Item: {
+          ...staffKeys(member.sub, member.officeCode, member.name),
+          _v: 1,
+          entity: 'staff',
+          ...member,
+          status: 'active',
+          createdAt: now.toISOString(),
+        },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
 };

@@ -34,6 +34,8 @@ export const parseBody = (event: APIGatewayProxyEventV2, expected?: string): unk
     });
   }
   if (type === 'application/x-www-form-urlencoded') return formFields(text);
+  // CSV uploads (directory imports) are handed over as text; the route's own parser reads them.
+  if (type === 'text/csv') return text;
   try {
     return JSON.parse(text);
   } catch {

@@ -34,6 +34,8 @@ export interface RouteContract {
    * work once (key scoped to the caller). @default false
    */
   idempotent?: boolean;
+  /** Per-client limits of a public route (requests per minute, per WIB day). @default none */
+  rateLimit?: { perMinute: number; perDay?: number };
   request?: { params?: ZodType; query?: ZodType; body?: ZodType; bodyContentType?: string };
   responses: Record<number, ResponseContract>;
 }

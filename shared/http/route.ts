@@ -11,6 +11,7 @@ import type { RouteContract } from './contract.ts';
 import { errorResponse, securityHeaders } from './errors.ts';
 import { idempotencyKeyOf, idFromIdempotencyKey, once } from './idempotency.ts';
 import { type FieldError, HttpProblem } from './problem.ts';
+import { enforceRateLimit } from './rate-limit.ts';
 
 type Infer<S> = S extends z.ZodType ? z.output<S> : undefined;
 
@@ -103,11 +104,21 @@ export const httpRoute = <R extends RouteContract>(route: R, impl: (input: Route
           metrics.addMetric('UnhandledError', MetricUnit.Count, 1);
           metrics.publishStoredMetrics();
         }
+        // A staff page without a valid session sends the browser to sign in, and back here afterwards.
+        if (html && route.auth === 'session' && error instanceof HttpProblem && error.problem.status === 401) {
+          const next = request.event.rawPath + (request.event.rawQueryString ? `?${request.event.rawQueryString}` : '');
+          request.response = {
+            statusCode: 303,
+            headers: { ...securityHeaders, location: `/auth/login?next=${encodeURIComponent(next)}` },
+          };
+          return;
+        }
         request.response = errorResponse(error, html);
       },
     })
     .handler(async (event, context) => {
       logger.debug('request', { routeKey: event.routeKey });
+      if (route.rateLimit) await enforceRateLimit(event, route.rateLimit, Date.now());
       const caller = route.auth === 'public' ? undefined : await authenticate(route, event);
       const errors: FieldError[] = [];
       const params = parsePart('path', route.request?.params, event.pathParameters ?? {}, errors);

@@ -1,17 +1,28 @@
-import { CognitoJwtVerifier } from 'aws-jwt-verify';
+import { JwtVerifier } from 'aws-jwt-verify';
+import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 
 /** The staff session cookie: __Host- keeps it on this host, over HTTPS, for every path. */
 export const SESSION_COOKIE = '__Host-abdi-session';
 
 // Built lazily (env is read at first use) and kept for the execution environment: it caches the pool's JWKS.
-let verifier: ReturnType<typeof CognitoJwtVerifier.create<{ userPoolId: string; tokenUse: 'id'; clientId: string }>>;
+let verifier: ReturnType<typeof JwtVerifier.create<{ issuer: string; audience: string; jwksUri: string }>>;
 
 const sessionVerifier = () => {
   if (!verifier) {
-    const userPoolId = process.env.STAFF_USER_POOL_ID;
-    const clientId = process.env.STAFF_WEB_CLIENT_ID;
-    if (!userPoolId || !clientId) throw new Error('STAFF_USER_POOL_ID and STAFF_WEB_CLIENT_ID must be set');
-    verifier = CognitoJwtVerifier.create({ userPoolId, tokenUse: 'id', clientId });
+    const issuer = process.env.STAFF_ISSUER;
+    const jwksUri = process.env.STAFF_JWKS_URI;
+    const audience = process.env.STAFF_WEB_CLIENT_ID;
+    if (!issuer || !jwksUri || !audience) {
+      throw new Error('STAFF_ISSUER, STAFF_JWKS_URI and STAFF_WEB_CLIENT_ID must be set');
+    }
+    // The JWKS is fetched with the platform's fetch (the library's own fetcher speaks only https; the local runtime
+    // serves the pool's keys over http on 127.0.0.1).
+    const jwksCache = new SimpleJwksCache({
+      fetcher: {
+        fetch: async (uri: string) => (await fetch(uri, { signal: AbortSignal.timeout(3000) })).arrayBuffer(),
+      },
+    });
+    verifier = JwtVerifier.create({ issuer, audience, jwksUri }, { jwksCache });
   }
   return verifier;
 };
@@ -20,22 +31,26 @@ const sessionVerifier = () => {
 export const sessionToken = (cookies: string[]): string | undefined => {
   for (const cookie of cookies) {
     const eq = cookie.indexOf('=');
-    if (eq > 0 && cookie.slice(0, eq).trim() === SESSION_COOKIE) return cookie.slice(eq + 1).trim();
+    if (eq > 0 && cookie.slice(0, eq).trim() === SESSION_COOKIE) return cookie.slice(eq + 1).trim() || undefined;
   }
   return undefined;
 };
 
 /**
- * The claims of a valid session: the cookie holds the Cognito ID token from the managed-login code exchange,
- * verified here (signature by the pool's keys, issuer, audience = the web client, expiry). Undefined when
- * there is no session or it is not valid.
+ * The claims of a valid session token: the Cognito ID token from the managed-login code exchange, verified here
+ * (signature by the pool's keys, issuer, audience = the web client, expiry, token use). Undefined when invalid.
  */
-export const verifySessionCookie = async (cookies: string[]): Promise<Record<string, unknown> | undefined> => {
-  const token = sessionToken(cookies);
-  if (!token) return undefined;
+export const verifySessionToken = async (token: string): Promise<Record<string, unknown> | undefined> => {
   try {
-    return (await sessionVerifier().verify(token)) as unknown as Record<string, unknown>;
+    const claims = (await sessionVerifier().verify(token)) as unknown as Record<string, unknown>;
+    return claims.token_use === 'id' ? claims : undefined;
   } catch {
     return undefined;
   }
+};
+
+/** The claims of the session cookie, if there is a valid one. */
+export const verifySessionCookie = async (cookies: string[]): Promise<Record<string, unknown> | undefined> => {
+  const token = sessionToken(cookies);
+  return token ? verifySessionToken(token) : undefined;
 };

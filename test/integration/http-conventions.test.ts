@@ -98,10 +98,10 @@ describe('HTML routes', () => {
     expect(page).not.toContain('<script>alert(1)');
   });
 
-  it('refuses a staff page without a session with a 401 page', async () => {
-    const response = await fetch(`${cloud.url}/staff/page`);
-    expect(response.status).toBe(401);
-    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+  it('sends a browser without a session from a staff page to sign in, and back afterwards', async () => {
+    const response = await fetch(`${cloud.url}/staff/page?tab=2`, { redirect: 'manual' });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe(`/auth/login?next=${encodeURIComponent('/staff/page?tab=2')}`);
   });
 });
 
@@ -248,5 +248,36 @@ describe('idempotent POSTs', () => {
     const conflict = a.status === 409 ? a : b;
     expect(conflict.headers.get('retry-after')).toBe('2');
     expect((await ordersOf(operator.sub)).filter((i) => i.item?.S === 'pena')).toHaveLength(1);
+  });
+});
+
+describe('rate limits on public POSTs', () => {
+  it('refuses a client over its per-minute limit with 429 until the minute ends, then its daily cap until WIB midnight', async () => {
+    // 10:00:30 WIB: the daily window ends at 17:00Z.
+    cloud.clock.set(Date.parse('2026-03-02T03:00:30Z'));
+    try {
+      const send = () => fetch(`${cloud.url}/limited`, { method: 'POST' });
+      for (let i = 0; i < 3; i++) expect((await send()).status).toBe(204);
+      const refused = await send();
+      expect(refused.status).toBe(429);
+      expect((await json(refused)).type).toBe('https://abdi.dev/problems/rate-limited');
+      const retryAfter = Number(refused.headers.get('retry-after'));
+      expect(retryAfter).toBeGreaterThan(0);
+      expect(retryAfter).toBeLessThanOrEqual(30);
+
+      cloud.clock.advance(61_000);
+      expect((await send()).status).toBe(204);
+      expect((await send()).status).toBe(204);
+      const capped = await send();
+      expect(capped.status).toBe(429);
+      // Until midnight WIB (17:00Z), about 14 hours away.
+      expect(Number(capped.headers.get('retry-after'))).toBeGreaterThan(13 * 3600);
+
+      cloud.clock.set(Date.parse('2026-03-02T17:00:05Z'));
+      const nextDay = await send();
+      expect(nextDay.status, await nextDay.text()).toBe(204);
+    } finally {
+      cloud.clock.set(Date.now());
+    }
   });
 });

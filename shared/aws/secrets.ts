@@ -1,0 +1,42 @@
+import { GetSecretValueCommand, type GetSecretValueCommandOutput } from '@aws-sdk/client-secrets-manager';
+import { secretsManager } from '#shared/aws/clients';
+import { NIP_HMAC_SECRET_ENV } from '#shared/nip-hash';
+
+/** The client a secret reader needs: `SecretsManagerClient` fits; unit tests pass a fake. */
+export interface SecretsClient {
+  send(command: GetSecretValueCommand): Promise<Pick<GetSecretValueCommandOutput, 'SecretString'>>;
+}
+
+/**
+ * A reader of secret strings that asks Secrets Manager once per secret per execution environment: the first call
+ * fetches, later calls (and concurrent first calls) share the answer. A failed fetch is forgotten, so the next call
+ * tries again.
+ */
+export const secretReader = (client: SecretsClient): ((secretId: string) => Promise<string>) => {
+  const cache = new Map<string, Promise<string>>();
+  return (secretId) => {
+    let value = cache.get(secretId);
+    if (value === undefined) {
+      value = client.send(new GetSecretValueCommand({ SecretId: secretId })).then(({ SecretString }) => {
+        if (SecretString === undefined) throw new Error(`secret ${secretId} has no string value`);
+        return SecretString;
+      });
+      cache.set(secretId, value);
+      value.catch(() => cache.delete(secretId));
+    }
+    return value;
+  };
+};
+
+/** Reads secrets through the module-scope client, cached per execution environment. */
+export const readSecret = secretReader(secretsManager);
+
+/**
+ * The NIP HMAC key: the secret whose ARN the function's environment holds in `NIP_HMAC_SECRET_ARN`. Use with
+ * `nipHash(await nipHmacKey(), nip)`.
+ */
+export const nipHmacKey = (): Promise<string> => {
+  const secretId = process.env[NIP_HMAC_SECRET_ENV];
+  if (!secretId) return Promise.reject(new Error(`${NIP_HMAC_SECRET_ENV} is not set for this function`));
+  return readSecret(secretId);
+};
