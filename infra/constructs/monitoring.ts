@@ -1,6 +1,14 @@
 import { Duration } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
-import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import {
+  Alarm,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  Metric,
+  TextWidget,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
@@ -12,25 +20,74 @@ export interface MonitoringProps {
   alarmEmail?: string;
 }
 
-/** Alarms to one SNS topic: API 5xx, function errors and throttles. */
+/** Alarms to one SNS topic (API 5xx, unhandled errors, function errors and throttles, ...) and one dashboard. */
 export class Monitoring extends Construct {
   readonly topic: Topic;
+  readonly dashboard: Dashboard;
   private readonly action: SnsAction;
+  private readonly functionErrors: GraphWidget;
+  private readonly functionDurations: GraphWidget;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
     this.topic = new Topic(this, 'Alarms', { displayName: 'abdi alarms', enforceSSL: true });
     if (props.alarmEmail) this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
     this.action = new SnsAction(this.topic);
+    this.dashboard = new Dashboard(this, 'Dashboard', { defaultInterval: Duration.hours(24) });
+    this.dashboard.addWidgets(
+      new TextWidget({
+        markdown: '# abdi\nAPI traffic and errors, functions, mail and the reconciler. Alarms go to the SNS topic.',
+        width: 24,
+        height: 2,
+      }),
+    );
+    this.functionErrors = new GraphWidget({ title: 'Function errors', width: 12, stacked: true });
+    this.functionDurations = new GraphWidget({ title: 'Function duration p99 (ms)', width: 12 });
   }
 
   watchApi(api: HttpApi): void {
-    this.alarm('Api5xx', api.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }), 1);
+    const period = Duration.minutes(5);
+    this.alarm('Api5xx', api.metricServerError({ period, statistic: 'Sum' }), 1);
+    // Handlers count errors they turned into a 500 themselves (the gateway sees a normal answer).
+    this.alarm('UnhandledErrors', this.countMetric('UnhandledError', period), 1);
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'API requests and errors',
+        width: 12,
+        left: [
+          api.metricCount({ period, statistic: 'Sum' }),
+          api.metricClientError({ period, statistic: 'Sum' }),
+          api.metricServerError({ period, statistic: 'Sum' }),
+        ],
+      }),
+      new GraphWidget({
+        title: 'API latency (ms)',
+        width: 12,
+        left: [api.metricLatency({ period, statistic: 'p50' }), api.metricLatency({ period, statistic: 'p99' })],
+      }),
+      this.functionErrors,
+      this.functionDurations,
+      new GraphWidget({
+        title: 'Mail and reconciler',
+        width: 24,
+        left: [
+          'MailFailed',
+          'MailBounced',
+          'MailComplained',
+          'ReconcilerRepaired',
+          'ReconcilerFailed',
+          'UnhandledError',
+        ].map((name) => this.countMetric(name, Duration.hours(1))),
+      }),
+    );
   }
 
   watchFunction(id: string, fn: IFunction): void {
-    this.alarm(`${id}Errors`, fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }), 1);
-    this.alarm(`${id}Throttles`, fn.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }), 1);
+    const period = Duration.minutes(5);
+    this.alarm(`${id}Errors`, fn.metricErrors({ period, statistic: 'Sum' }), 1);
+    this.alarm(`${id}Throttles`, fn.metricThrottles({ period, statistic: 'Sum' }), 1);
+    this.functionErrors.addLeftMetric(fn.metricErrors({ period, statistic: 'Sum', label: id }));
+    this.functionDurations.addLeftMetric(fn.metricDuration({ period, statistic: 'p99', label: id }));
   }
 
   /**

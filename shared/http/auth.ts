@@ -63,3 +63,15 @@ export const authenticate = async (route: RouteContract, event: APIGatewayProxyE
   }
   return { sub, groups, officeCode: staff.officeCode, name: staff.name, email: staff.email, via };
 };
+
+/**
+ * Office scoping: admins see every office; everyone else only their own (the office the directory places them
+ * in, never one named in the request).
+ * @throws HttpProblem 403 when the caller may not see the office's data
+ */
+export const requireOffice = (caller: Caller, officeCode: string): void => {
+  if (caller.groups.includes('admin') || caller.officeCode === officeCode) return;
+  throw new HttpProblem(403, 'other-office', 'Data ini milik kantor lain', {
+    detail: 'Anda hanya dapat melihat dan mengubah data kantor Anda sendiri.',
+  });
+};

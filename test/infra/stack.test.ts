@@ -123,3 +123,23 @@ describe('secrets', () => {
     expect(Object.keys(prod.findResources('AWS::SecretsManager::RotationSchedule'))).toEqual([]);
   });
 });
+
+describe('operations', () => {
+  it('alarms on API 5xx, on errors handlers turned into 500s, and on every function’s errors, all to the topic', () => {
+    const alarms = Object.values(prod.findResources('AWS::CloudWatch::Alarm'));
+    const metricNames = alarms.map((a) => a.Properties.MetricName);
+    expect(metricNames).toContain('5xx');
+    expect(metricNames).toContain('UnhandledError');
+    const functions = Object.keys(prod.findResources('AWS::Lambda::Function'));
+    const errorAlarms = alarms.filter(
+      (a) => a.Properties.MetricName === 'Errors' && a.Properties.Namespace === 'AWS/Lambda',
+    );
+    expect(errorAlarms.length).toBe(functions.length);
+    for (const alarm of alarms)
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^MonitoringAlarms/) }]);
+  });
+
+  it('has a dashboard', () => {
+    expect(Object.keys(prod.findResources('AWS::CloudWatch::Dashboard'))).toHaveLength(1);
+  });
+});

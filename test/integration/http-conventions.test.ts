@@ -189,6 +189,25 @@ describe('logs', () => {
   });
 });
 
+describe('office scoping', () => {
+  const get = async (sub: string, groups: string[], office: string) =>
+    fetch(`${cloud.url}/offices/${office}/things`, {
+      headers: { authorization: `Bearer ${await staffToken(sub, groups)}` },
+    });
+
+  it("lets an operator read their own office's data and refuses another office's with 403", async () => {
+    expect((await get(operator.sub, ['operator'], operator.officeCode)).status).toBe(200);
+    const other = demoStaff.find((s) => s.groups.includes('operator') && s.officeCode !== operator.officeCode)!;
+    const refused = await get(operator.sub, ['operator'], other.officeCode);
+    expect(refused.status).toBe(403);
+    expect((await json(refused)).type).toBe('https://abdi.dev/problems/other-office');
+  });
+
+  it('lets an admin read any office', async () => {
+    expect((await get(admin.sub, ['admin'], 'DISDIK')).status).toBe(200);
+  });
+});
+
 describe('idempotent POSTs', () => {
   const order = async (sub: string, key: string, body: object) =>
     fetch(`${cloud.url}/orders`, {
