@@ -307,8 +307,9 @@ export const verifyJwt = async (
   if (typeof payload.exp !== 'number') throw new JwtRejected('the token has no expiry');
   if (typeof payload.iat === 'number' && payload.iat > nowSeconds) throw new JwtRejected('the token is not valid yet');
   const audiences = Array.isArray(payload.aud) ? payload.aud : payload.aud === undefined ? [] : [payload.aud];
+  // API Gateway requires at least one audience on a JWT authorizer; without one nothing passes.
   const audienceOk =
-    authorizer.audience.length === 0 ||
+    authorizer.audience.length > 0 &&
     (audiences.length > 0
       ? audiences.some((a) => authorizer.audience.includes(String(a)))
       : authorizer.audience.includes(String(payload.client_id)));

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { cookieValue } from '#shared/http/cookies';
 import { HttpProblem } from '#shared/http/problem';
 import { SESSION_COOKIE, verifySessionToken } from '#shared/http/session';
 
@@ -52,17 +53,16 @@ export const beginLogin = (config: LoginConfig, next: string | undefined) => {
 };
 
 const readLoginCookie = (cookies: string[]) => {
-  for (const c of cookies) {
-    const eq = c.indexOf('=');
-    if (c.slice(0, eq).trim() !== LOGIN_COOKIE) continue;
-    try {
-      const value = JSON.parse(Buffer.from(c.slice(eq + 1).trim(), 'base64url').toString('utf8'));
-      if (typeof value.state === 'string' && typeof value.verifier === 'string' && typeof value.next === 'string') {
-        return value as { state: string; verifier: string; next: string };
-      }
-    } catch {
-      return undefined;
+  const raw = cookieValue(cookies, LOGIN_COOKIE);
+  if (!raw) return undefined;
+  try {
+    const value = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+    if (typeof value.state === 'string' && typeof value.verifier === 'string' && typeof value.next === 'string') {
+      // The cookie is not signed: check the destination again rather than trust it.
+      return { state: value.state as string, verifier: value.verifier as string, next: safeNext(value.next) };
     }
+  } catch {
+    // Not ours, or mangled: treated as absent.
   }
   return undefined;
 };
@@ -84,19 +84,26 @@ export const completeLogin = async (
   if (!remembered || remembered.state !== query.state) {
     throw loginFailed('Sesi masuk sudah kedaluwarsa. Silakan mulai lagi dari halaman masuk.');
   }
-  const response = await fetchImpl(`${config.loginDomain}/oauth2/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'authorization_code',
-      client_id: config.clientId,
-      code: query.code,
-      redirect_uri: `${config.publicBaseUrl}/auth/callback`,
-      code_verifier: remembered.verifier,
-    }).toString(),
-  });
-  if (!response.ok) throw loginFailed('Kode masuk tidak diterima. Silakan coba lagi.');
-  const tokens = (await response.json()) as { id_token?: string };
+  let tokens: { id_token?: string };
+  try {
+    const response = await fetchImpl(`${config.loginDomain}/oauth2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        client_id: config.clientId,
+        code: query.code,
+        redirect_uri: `${config.publicBaseUrl}/auth/callback`,
+        code_verifier: remembered.verifier,
+      }).toString(),
+      signal: AbortSignal.timeout(5_000),
+    });
+    if (!response.ok) throw loginFailed('Kode masuk tidak diterima. Silakan coba lagi.');
+    tokens = (await response.json()) as { id_token?: string };
+  } catch (error) {
+    if (error instanceof HttpProblem) throw error;
+    throw loginFailed('Layanan masuk tidak menjawab. Silakan coba lagi.');
+  }
   if (!tokens.id_token || !(await verifySessionToken(tokens.id_token))) {
     throw loginFailed('Token dari layanan masuk tidak sah.');
   }

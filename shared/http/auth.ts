@@ -4,7 +4,6 @@ import { findStaff } from '#shared/directory/staff';
 import { groupsFromClaim } from './claims.ts';
 import type { RouteContract } from './contract.ts';
 import { HttpProblem } from './problem.ts';
-import { verifySessionCookie } from './session.ts';
 
 export const ROLES = ['admin', 'operator', 'unit-head'] as const;
 export type Role = (typeof ROLES)[number];
@@ -36,7 +35,8 @@ export const authenticate = async (route: RouteContract, event: APIGatewayProxyE
     claims = (event as APIGatewayProxyEventV2WithJWTAuthorizer).requestContext.authorizer?.jwt?.claims;
     via = 'bearer';
   } else {
-    claims = await verifySessionCookie(event.cookies ?? []);
+    // aws-jwt-verify is loaded only by functions that serve staff pages, on their first request.
+    claims = await (await import('./session.ts')).verifySessionCookie(event.cookies ?? []);
     via = 'session';
   }
   const sub = claims?.sub;

@@ -94,6 +94,10 @@ const toResponse = (result: RouteResult): APIGatewayProxyStructuredResultV2 => {
  */
 export const httpRoute = <R extends RouteContract>(route: R, impl: (input: RouteInput<R>) => Promise<RouteResult>) => {
   const html = isHtmlRoute(route);
+  // Idempotency records are scoped to the caller and store JSON answers: a public or HTML route cannot use them.
+  if (route.idempotent && (route.auth === 'public' || html)) {
+    throw new Error(`${route.method} ${route.path}: idempotent routes must be staff JSON routes`);
+  }
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use({
@@ -118,7 +122,8 @@ export const httpRoute = <R extends RouteContract>(route: R, impl: (input: Route
     })
     .handler(async (event, context) => {
       logger.debug('request', { routeKey: event.routeKey });
-      if (route.rateLimit) await enforceRateLimit(event, route.rateLimit, Date.now());
+      // Loaded on first use: most functions never rate-limit or replay, and cold starts pay for every module.
+      if (route.rateLimit) await (await import('./rate-limit.ts')).enforceRateLimit(event, route.rateLimit, Date.now());
       const caller = route.auth === 'public' ? undefined : await authenticate(route, event);
       const errors: FieldError[] = [];
       const params = parsePart('path', route.request?.params, event.pathParameters ?? {}, errors);
@@ -132,9 +137,12 @@ export const httpRoute = <R extends RouteContract>(route: R, impl: (input: Route
           errors,
         });
       }
-      const key = route.idempotent ? idempotencyKeyOf(event.headers) : undefined;
+      if (!route.idempotent)
+        return toResponse(await impl({ params, query, body, caller, event, context } as RouteInput<R>));
+      const { idempotencyKeyOf, idFromIdempotencyKey, once } = await import('./idempotency.ts');
+      const key = idempotencyKeyOf(event.headers);
       if (!key) return toResponse(await impl({ params, query, body, caller, event, context } as RouteInput<R>));
-      const scope = caller?.sub ?? 'public';
+      const scope = caller!.sub;
       const idempotency = { key, id: idFromIdempotencyKey(scope, key) };
       const result = await once(scope, key, { params, query, body }, context, () =>
         impl({ params, query, body, caller, idempotency, event, context } as RouteInput<R>),

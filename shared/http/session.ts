@@ -1,5 +1,6 @@
 import { JwtVerifier } from 'aws-jwt-verify';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
+import { cookieValue } from './cookies.ts';
 
 /** The staff session cookie: __Host- keeps it on this host, over HTTPS, for every path. */
 export const SESSION_COOKIE = '__Host-abdi-session';
@@ -27,14 +28,8 @@ const sessionVerifier = () => {
   return verifier;
 };
 
-/** The value of the session cookie among API Gateway's `cookies` (`name=value` strings). */
-export const sessionToken = (cookies: string[]): string | undefined => {
-  for (const cookie of cookies) {
-    const eq = cookie.indexOf('=');
-    if (eq > 0 && cookie.slice(0, eq).trim() === SESSION_COOKIE) return cookie.slice(eq + 1).trim() || undefined;
-  }
-  return undefined;
-};
+/** The session token among API Gateway's `cookies`. */
+export const sessionToken = (cookies: readonly string[]): string | undefined => cookieValue(cookies, SESSION_COOKIE);
 
 /**
  * The claims of a valid session token: the Cognito ID token from the managed-login code exchange, verified here

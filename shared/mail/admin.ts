@@ -1,6 +1,8 @@
 import { QueryCommand, type QueryCommandOutput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documents, tableName } from '#shared/aws/clients';
+import { decodeCursor, encodeCursor } from '#shared/db/cursor';
 import { mailKey, mailKeys, mailStatusPartition } from '#shared/db/keys';
+import { InvalidError } from '#shared/errors';
 import {
   type DeliveryOutcome,
   deliver,
@@ -35,10 +37,21 @@ export interface MailSummary {
   hasBody: boolean;
 }
 
-/** A cursor that this listing did not hand out (tampered, or from another status). */
-export class MailCursorError extends Error {
+/** A cursor that this listing did not hand out (tampered, or from another status): a 422 like any bad cursor. */
+export class MailCursorError extends InvalidError {
   override name = 'MailCursorError';
 }
+
+const mailCursorKey = (cursor: string | undefined, status: MailStatus) => {
+  try {
+    return decodeCursor(cursor, 'GSI1PK', mailStatusPartition(status));
+  } catch (error) {
+    if (error instanceof InvalidError) {
+      throw new MailCursorError('the cursor is not one this listing handed out', { errors: error.errors });
+    }
+    throw error;
+  }
+};
 
 /** The table from the function's environment. */
 export const mailStore = (): MailStore => ({ db: documents, table: tableName() });
@@ -63,30 +76,6 @@ const summary = (item: MailItem): MailSummary => ({
   hasBody: item.text !== undefined || item.html !== undefined,
 });
 
-const KEY_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK'] as const;
-
-const encodeCursor = (key: Record<string, unknown> | undefined) =>
-  key && Buffer.from(JSON.stringify(key)).toString('base64url');
-
-const decodeCursor = (cursor: string, status: MailStatus): Record<string, string> => {
-  let key: unknown;
-  try {
-    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw new MailCursorError('the cursor is not one this listing handed out');
-  }
-  const record = key as Record<string, unknown>;
-  const valid =
-    typeof key === 'object' &&
-    key !== null &&
-    Object.keys(record).length === KEY_ATTRIBUTES.length &&
-    KEY_ATTRIBUTES.every((name) => typeof record[name] === 'string') &&
-    record.GSI1PK === mailStatusPartition(status) &&
-    String(record.PK).startsWith('MAIL#');
-  if (!valid) throw new MailCursorError('the cursor is not one this listing handed out');
-  return record as Record<string, string>;
-};
-
 /**
  * Mail in one status, newest first (by the time that matters for the status: due, lease end, sent, failed, feedback),
  * a page at a time; `cursor` continues where the last page ended. A query on GSI1, never a scan.
@@ -105,7 +94,7 @@ export const listMail = async (
       ExpressionAttributeValues: { ':partition': mailStatusPartition(query.status) },
       ScanIndexForward: false,
       Limit: limit,
-      ExclusiveStartKey: query.cursor === undefined ? undefined : decodeCursor(query.cursor, query.status),
+      ExclusiveStartKey: mailCursorKey(query.cursor, query.status),
     }),
   );
   return {

@@ -86,6 +86,18 @@ describe('HTTP API events (payload format 2.0)', () => {
     expect(await json(response)).toEqual({ message: 'Not Found' });
   });
 
+  it('fails a body between 6 and 10 MB as Lambda does, after the gateway let it through', async () => {
+    const before = cloud.logs.length;
+    const response = await fetch(`${cloud.url}/echo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'x'.repeat(7 * 1024 * 1024) }),
+    });
+    expect(response.status).toBe(500);
+    expect(await json(response)).toEqual({ message: 'Internal Server Error' });
+    expect(cloud.logs.length).toBe(before);
+  });
+
   it('refuses a body over 10 MB with 413 without invoking the function', async () => {
     const before = cloud.logs.length;
     const response = await fetch(`${cloud.url}/echo`, {

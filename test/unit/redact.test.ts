@@ -6,6 +6,12 @@ describe('redactText', () => {
     expect(redactText('NIP 198503152010011002 ditolak')).toBe('NIP [NIP] ditolak');
   });
 
+  it('masks a NIP typed in its groups with spaces, dots or hyphens', () => {
+    expect(redactText('NIP 19850315 201001 1 002.')).toBe('NIP [NIP].');
+    expect(redactText('NIP 19850315.201001.1.002')).toBe('NIP [NIP]');
+    expect(redactText('NIP 19850315-201001-1-002')).toBe('NIP [NIP]');
+  });
+
   it('masks Indonesian mobile numbers in their usual spellings', () => {
     expect(redactText('hubungi 081234567890')).toBe('hubungi [telepon]');
     expect(redactText('hubungi +62 812-3456-7890')).toBe('hubungi [telepon]');
@@ -25,6 +31,11 @@ describe('redactText', () => {
 });
 
 describe('redactingReplacer', () => {
+  it("keeps Powertools' context keys readable though they are long", () => {
+    const name = 'abdi-prod-DirectoryImportUnitsFn0123456789ABCDEF0123';
+    expect(JSON.parse(JSON.stringify({ function_name: name }, redactingReplacer))).toEqual({ function_name: name });
+  });
+
   it('drops the values of secret keys whatever their casing', () => {
     const json = JSON.stringify(
       { Authorization: 'Bearer abc', nip: '1985', headers: { cookie: 'a=b' }, body: 'bmlw', fine: 'ok' },

@@ -46,5 +46,15 @@ export const serializeResponse = (result: unknown): string => {
     throw new RuntimeFailure('JSONStringifyError', 'Unable to stringify response body');
   }
   // A function or symbol stringifies to nothing; the runtime would post an empty body, which callers read as null.
-  return body ?? 'null';
+  const payload = body ?? 'null';
+  // Lambda refuses a synchronous response over 6 MB (6,291,556 bytes with its envelope).
+  if (Buffer.byteLength(payload) > 6 * 1024 * 1024) {
+    const error = new RuntimeFailure(
+      '',
+      'Response payload size exceeded maximum allowed payload size (6291556 bytes).',
+    );
+    error.name = 'Function.ResponseSizeTooLarge';
+    throw error;
+  }
+  return payload;
 };

@@ -41,6 +41,14 @@ export interface FunctionStats {
   coldStarts: number;
 }
 
+/** Lambda's limit on a synchronous invocation's request and response payloads. */
+export const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
+
+/** The Lambda service's answer for a payload over the synchronous limit (an API error, not a function error). */
+export class RequestTooLargeException extends Error {
+  override name = 'RequestTooLargeException';
+}
+
 /** The Lambda service's answer for a function it does not have (an API error, not a function error). */
 export class ResourceNotFoundException extends Error {
   override name = 'ResourceNotFoundException';
@@ -98,6 +106,13 @@ export class LambdaRuntime implements Invoker {
     const { pool, invokedFunctionArn } = this.#resolve(functionNameOrArn);
     // Lambda delivers the JSON of the payload; an Invoke without payload gives `{}`.
     const payload = event === undefined ? '{}' : JSON.stringify(event);
+    // Lambda's synchronous invocation limit (6 MB each way): an API request of 6-10 MB passes the gateway's 10 MB
+    // check but fails here, as on AWS.
+    if (Buffer.byteLength(payload) > MAX_PAYLOAD_BYTES) {
+      throw new RequestTooLargeException(
+        `Request must be smaller than ${MAX_PAYLOAD_BYTES} bytes for the InvokeFunction operation`,
+      );
+    }
     const result = await pool.run({ requestId: randomUUID(), invokedFunctionArn, event: payload });
     if (this.#stopped) throw new Error('the Lambda runtime was stopped during the invocation');
     return result;
