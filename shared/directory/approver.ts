@@ -1,3 +1,4 @@
+import { wibDate } from '#shared/time';
 import type { Acting, ResolvedHead, StoredPosition } from './schemas.ts';
 
 /** What approver resolution needs of one unit: its parent and its head position (absent when never set). */
@@ -22,9 +23,6 @@ export interface DirectoryReader {
 
 // A tree deeper than this is a corrupt one (the city is at most ~5 levels deep); stop rather than loop.
 const MAX_DEPTH = 32;
-
-/** The calendar day in WIB (Asia/Jakarta, UTC+7, no daylight saving) of an instant, as YYYY-MM-DD. */
-export const wibDate = (at: Date): string => new Date(at.getTime() + 7 * 3_600_000).toISOString().slice(0, 10);
 
 /** True when the acting appointment covers the WIB day of `at` (its `from` and `until` days both count). */
 export const actingValidAt = (acting: Acting, at: Date): boolean => {

@@ -5,6 +5,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { documents, tableName } from '#shared/aws/clients';
 import { nipHmacKey } from '#shared/aws/secrets';
 import { rateLimitKeys } from '#shared/db/keys';
+import { wibDayNumber, wibDayStart } from '#shared/time';
 import { HttpProblem } from './problem.ts';
 
 /** Limits of one public route per client: requests per minute, and optionally per day (WIB). */
@@ -12,8 +13,6 @@ export interface RateLimit {
   perMinute: number;
   perDay?: number;
 }
-
-const WIB_OFFSET_MS = 7 * 3600_000;
 
 /**
  * The client as a pseudonym: HMAC of its IP address under the deployment's secret key (the NIP key, with a
@@ -26,12 +25,10 @@ export const clientPseudonym = (key: string, sourceIp: string): string =>
 /** The windows a request at `now` counts in: this minute, and this WIB day. */
 export const windowsAt = (now: number, limit: RateLimit) => {
   const minute = Math.floor(now / 60_000);
-  const day = Math.floor((now + WIB_OFFSET_MS) / 86_400_000);
+  const day = wibDayNumber(now);
   return [
     { window: `M${minute}`, limit: limit.perMinute, endsAt: (minute + 1) * 60_000 },
-    ...(limit.perDay
-      ? [{ window: `D${day}`, limit: limit.perDay, endsAt: (day + 1) * 86_400_000 - WIB_OFFSET_MS }]
-      : []),
+    ...(limit.perDay ? [{ window: `D${day}`, limit: limit.perDay, endsAt: wibDayStart(day + 1) }] : []),
   ];
 };
 

@@ -1,29 +1,25 @@
+import { DAY_MS, wibDayNumber, wibDayStart } from '#shared/time';
+
 /**
  * Working days and office hours in WIB (Asia/Jakarta, UTC+7, no daylight saving). Approval reminders and deadlines
  * count working days: Monday to Friday, minus the holidays and cuti bersama an admin maintains.
  */
 
-const WIB_MS = 7 * 3600_000;
-const DAY_MS = 86_400_000;
 /** Office hours in WIB: reminders go out at the start, deadlines fall at the end. */
 export const OFFICE_OPENS_HOUR = 8;
 export const OFFICE_CLOSES_HOUR = 16;
 
-/** The WIB calendar date of an instant, `YYYY-MM-DD`. */
-export const wibDate = (epochMs: number): string => new Date(epochMs + WIB_MS).toISOString().slice(0, 10);
-
-const dayNumber = (epochMs: number) => Math.floor((epochMs + WIB_MS) / DAY_MS);
 const dateOfDay = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
 const isWorkingDay = (day: number, holidays: ReadonlySet<string>) => {
   const weekday = new Date(day * DAY_MS).getUTCDay();
   return weekday !== 0 && weekday !== 6 && !holidays.has(dateOfDay(day));
 };
 /** The instant of `hour`:00 WIB on a WIB day number. */
-const atHour = (day: number, hour: number) => day * DAY_MS - WIB_MS + hour * 3600_000;
+const atHour = (day: number, hour: number) => wibDayStart(day) + hour * 3_600_000;
 
 /** The `n`-th working day after the WIB day of `from` (the day itself never counts). */
 const nthWorkingDayAfter = (from: number, n: number, holidays: ReadonlySet<string>): number => {
-  let day = dayNumber(from);
+  let day = wibDayNumber(from);
   let counted = 0;
   while (counted < n) {
     day += 1;

@@ -5,8 +5,8 @@ import {
   type HeadNode,
   type PersonRef,
   resolveHead,
-  wibDate,
 } from '#shared/directory/approver';
+import { wibDate } from '#shared/time';
 
 /** A hand-built directory: nodes by code, people by id. */
 const directory = (nodes: HeadNode[], people: PersonRef[]): DirectoryReader => ({

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { deadlineAt, reminderAt, wibDate } from '#shared/workflow/calendar';
+import { wibDate } from '#shared/time';
+import { deadlineAt, reminderAt } from '#shared/workflow/calendar';
 import { stageApplies, stageOutcome, WorkflowDefinition } from '#shared/workflow/definition';
 
 describe('stageOutcome', () => {
