@@ -34,8 +34,9 @@ const PATTERNS: [RegExp, string][] = [
   // Link tokens (32 random bytes: 43 base64url characters), task tokens, hex digests: any base64url/hex run of 40+
   // characters...
   [/[A-Za-z0-9_-]{40,}/g, '[token]'],
-  // ...and standard base64 of the same length (with + / =).
-  [/[A-Za-z0-9+/]{40,}={0,2}/g, '[token]'],
+  // ...and standard base64 of the same length: it must hold a + or = (file paths, which are letters and slashes, stay
+  // readable in stack traces).
+  [/(?=[A-Za-z0-9/]*[+=])[A-Za-z0-9+/]{40,}={0,2}/g, '[token]'],
   // NIP: 18 digits (also inside longer text), also typed in its groups 8-6-1-3 with spaces, dots or hyphens.
   [/(?<!\d)\d{8}[\s.-]?\d{6}[\s.-]?\d[\s.-]?\d{3}(?!\d)/g, '[NIP]'],
   // Indonesian mobile numbers: +62 / 62 / 0 then 8 and 7 to 11 more digits, optionally separated.

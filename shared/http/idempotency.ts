@@ -66,10 +66,14 @@ export const once = async <T>(
     expiresAfterSeconds: 24 * 3600,
   });
   config.registerLambdaContext(context);
-  const run = makeIdempotent(async (_request: { key: string; payload: unknown }) => work(), {
-    persistenceStore: store(),
-    config,
-  });
+  // The stored answer is its JSON (undefined fields dropped), exactly what a replay returns.
+  const run = makeIdempotent(
+    async (_request: { key: string; payload: unknown }) => JSON.parse(JSON.stringify(await work())),
+    {
+      persistenceStore: store(),
+      config,
+    },
+  );
   try {
     return (await run({ key: `${scope}#${key}`, payload: payload ?? null })) as T;
   } catch (error) {

@@ -24,6 +24,11 @@ describe('redactText', () => {
     expect(redactText('eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlc2lnbmF0dXJlc2ln')).toBe('[token]');
   });
 
+  it('keeps file paths in stack traces readable', () => {
+    const path = '/work/main/node_modules/@aws-lambda-powertools/idempotency/lib/esm/IdempotencyHandler.js:322';
+    expect(redactText(path)).toBe(path);
+  });
+
   it('keeps ULIDs, dates and ordinary numbers readable', () => {
     const text = 'submission 01JDQ0XG3K8M2N4P5R6S7T8V9W at 2026-01-31T17:30:00Z, 42 seats';
     expect(redactText(text)).toBe(text);
