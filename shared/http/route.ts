@@ -9,9 +9,7 @@ import { authenticate, type Caller } from './auth.ts';
 import { parseBody } from './body.ts';
 import type { RouteContract } from './contract.ts';
 import { errorResponse, securityHeaders } from './errors.ts';
-import { idempotencyKeyOf, idFromIdempotencyKey, once } from './idempotency.ts';
 import { type FieldError, HttpProblem } from './problem.ts';
-import { enforceRateLimit } from './rate-limit.ts';
 
 type Infer<S> = S extends z.ZodType ? z.output<S> : undefined;
 
