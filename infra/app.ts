@@ -26,5 +26,6 @@ new AbdiStack(app, `abdi-${stage}`, {
   })(),
   mailDomain: optional('mailDomain'),
   mailFrom: optional('mailFrom'),
+  sesVerified: [true, 'true'].includes(app.node.tryGetContext('sesVerified')),
   description: `abdi (${stage}): forms, approvals, training registrations and service surveys`,
 });

@@ -26,6 +26,12 @@ export interface AbdiStackProps extends StackProps {
   mailDomain?: string;
   /** Sender address of all mail. @default `noreply@<mailDomain>` */
   mailFrom?: string;
+  /**
+   * The sender's identity (`mailDomain`, else the `mailFrom` address) is verified in SES: the staff user pool then
+   * sends invitations through it. Cognito checks this at deploy time, so it is a second step after the identity
+   * verifies. @default false: Cognito's own sender, about 50 emails a day
+   */
+  sesVerified?: boolean;
   /** Custom domain of the API and the ACM certificate for it; the public base URL then defaults to it. */
   customDomain?: { domainName: string; certificateArn: string };
 }
@@ -43,7 +49,15 @@ export class AbdiStack extends Stack {
     const { stage } = props;
     const data = new Data(this, 'Data', { stage, existingTableName: props.existingTableName });
     this.secrets = new Secrets(this, 'Secrets', { stage });
-    const auth = new StaffAuth(this, 'Auth', { stage });
+    if (props.sesVerified && !props.mailDomain && !props.mailFrom) {
+      throw new Error('sesVerified needs the sender: mailDomain or mailFrom');
+    }
+    const auth = new StaffAuth(this, 'Auth', {
+      stage,
+      sesSender: props.sesVerified
+        ? { from: props.mailFrom ?? `noreply@${props.mailDomain}`, verifiedDomain: props.mailDomain }
+        : undefined,
+    });
     const api = new Api(this, 'Api', { stage, auth, customDomain: props.customDomain });
     const monitoring = new Monitoring(this, 'Monitoring', { alarmEmail: props.alarmEmail });
     monitoring.watchApi(api.httpApi);
@@ -53,6 +67,14 @@ export class AbdiStack extends Stack {
     auth.addWebClient(publicBaseUrl, props.loginDomainPrefix ?? `abdi-${stage}-${Aws.ACCOUNT_ID}`);
     // Every HTTP function can verify staff sessions and build public links.
     const httpEnvironment = auth.sessionEnvironment(publicBaseUrl);
+    // Built before the endpoints: some of them send mail.
+    const mail = new Mail(this, 'Mail', {
+      stage,
+      table: data.table,
+      publicBaseUrl,
+      mailDomain: props.mailDomain,
+      mailFrom: props.mailFrom,
+    });
 
     for (const endpoint of endpoints) {
       const fn = new AbdiFunction(this, endpoint.id, {
@@ -72,17 +94,12 @@ export class AbdiStack extends Stack {
       }
       // Functions that store NIPs keep only their HMAC (the directory's people).
       if (endpoint.nipHmac) fn.bindSecret(this.secrets.nipHmac, NIP_HMAC_SECRET_ENV);
+      if (endpoint.cognitoAdmin) auth.grantAdmin(fn, endpoint.cognitoAdmin);
+      if (endpoint.mail) mail.bindMail(fn);
       api.addRoutes(fn, endpoint.routes);
       monitoring.watchFunction(endpoint.id, fn.fn);
     }
 
-    const mail = new Mail(this, 'Mail', {
-      stage,
-      table: data.table,
-      publicBaseUrl,
-      mailDomain: props.mailDomain,
-      mailFrom: props.mailFrom,
-    });
     monitoring.watchFunction('MailSesEvents', mail.eventsFunction.fn);
     monitoring.watchMail();
     new Operations(this, 'Operations', { stage, table: data.table, mail, monitoring });

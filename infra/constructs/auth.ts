@@ -1,6 +1,7 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import {
   AccountRecovery,
+  type CfnUserPool,
   CfnUserPoolGroup,
   FeaturePlan,
   Mfa,
@@ -8,14 +9,48 @@ import {
   UserPool,
   type UserPoolClient,
   type UserPoolDomain,
+  UserPoolEmail,
 } from 'aws-cdk-lib/aws-cognito';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import type { CognitoAdminAction } from '#shared/http/catalogue';
+import { invitationMessage } from '#shared/staff/invitation-message';
+import type { AbdiFunction } from './function.ts';
 
 export const STAFF_GROUPS = ['admin', 'operator', 'unit-head'] as const;
 
 export interface StaffAuthProps {
   stage: string;
+  /**
+   * Send the pool's email (invitations, password resets) through SES from this verified sender, with the Bahasa
+   * Indonesia invitation linking to the sign-in page. Cognito checks at deploy time that the identity (the domain
+   * when given, else the address) is verified in SES, so set this only once it is.
+   * @default Cognito's own sender (no-reply@verificationemail.com, about 50 emails a day per account, its English
+   *   default invitation): enough for a pilot, not for inviting every office
+   */
+  sesSender?: {
+    /** A plain address or `Display Name <address>` (the Mail construct's `from`). */
+    from: string;
+    /** The sender's domain identity, when the domain (not the address) is what SES verified. */
+    verifiedDomain?: string;
+  };
 }
+
+/** Cognito's SES settings for a sender given as `address` or `Display Name <address>`. */
+const sesEmail = (sender: NonNullable<StaffAuthProps['sesSender']>): UserPoolEmail => {
+  const match = /^\s*(.*?)\s*<([^<>]+)>\s*$/.exec(sender.from);
+  const fromEmail = (match?.[2] ?? sender.from).trim();
+  const domain = fromEmail.split('@')[1]?.toLowerCase();
+  return UserPoolEmail.withSES({
+    fromEmail,
+    fromName: match?.[1] || undefined,
+    // The identity Cognito sends from: the verified domain when the address is in it, else the address itself.
+    sesVerifiedDomain: domain && domain === sender.verifiedDomain?.toLowerCase() ? domain : undefined,
+  });
+};
+
+/** Days an invitation's temporary password stays valid. */
+const TEMPORARY_PASSWORD_DAYS = 3;
 
 /** The staff user pool: invitation only, groups for roles; offices are looked up in the directory, not here. */
 export class StaffAuth extends Construct {
@@ -26,10 +61,12 @@ export class StaffAuth extends Construct {
   loginDomain!: UserPoolDomain;
   /** The `iss` of the pool's tokens, in Cognito's documented form (what the HTTP API JWT authorizer checks). */
   readonly issuer: string;
+  private readonly sendsThroughSes: boolean;
 
   constructor(scope: Construct, id: string, props: StaffAuthProps) {
     super(scope, id);
     const prod = props.stage === 'prod';
+    this.sendsThroughSes = props.sesSender !== undefined;
     this.userPool = new UserPool(this, 'Staff', {
       selfSignUpEnabled: false,
       signInAliases: { email: true },
@@ -43,8 +80,9 @@ export class StaffAuth extends Construct {
         requireLowercase: true,
         requireUppercase: true,
         requireSymbols: false,
-        tempPasswordValidity: Duration.days(3),
+        tempPasswordValidity: Duration.days(TEMPORARY_PASSWORD_DAYS),
       },
+      email: props.sesSender ? sesEmail(props.sesSender) : undefined,
       deletionProtection: prod,
       removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
@@ -84,7 +122,32 @@ export class StaffAuth extends Construct {
       accessTokenValidity: Duration.hours(8),
       refreshTokenValidity: Duration.days(7),
     });
+    // Invitations send new staff to the same sign-in page (Cognito takes a custom template only through SES).
+    if (this.sendsThroughSes) {
+      const { emailSubject, emailBody } = invitationMessage({
+        publicBaseUrl,
+        temporaryPasswordDays: TEMPORARY_PASSWORD_DAYS,
+      });
+      const pool = this.userPool.node.defaultChild as CfnUserPool;
+      pool.adminCreateUserConfig = {
+        ...(pool.adminCreateUserConfig as CfnUserPool.AdminCreateUserConfigProperty),
+        inviteMessageTemplate: { emailSubject, emailMessage: emailBody },
+      };
+    }
     return this.webClient;
+  }
+
+  /**
+   * Lets a function administer staff users: IAM for exactly `actions` on this pool, and `STAFF_USER_POOL_ID`.
+   */
+  grantAdmin(fn: AbdiFunction, actions: readonly CognitoAdminAction[]): void {
+    fn.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: actions.map((action) => `cognito-idp:${action}`),
+        resources: [this.userPool.userPoolArn],
+      }),
+    );
+    fn.fn.addEnvironment('STAFF_USER_POOL_ID', this.userPool.userPoolId);
   }
 
   /** What an HTTP function needs to run the staff login and verify session cookies. */

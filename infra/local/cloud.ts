@@ -3,9 +3,10 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { seedDemoData } from '#shared/directory/demo-seed';
+import { demoStaff, seedDemoData } from '#shared/directory/demo-seed';
 import { createClock } from './clock.ts';
 import { cognitoStandIn } from './cognito.ts';
+import { type LocalCognitoIdp, startLocalCognitoIdp } from './cognito-idp.ts';
 import { ensureTables, startDynamoDbLocal } from './dynamodb.ts';
 import { startAwsFaultProxy } from './faults.ts';
 import { createApiGateway } from './http-api.ts';
@@ -61,6 +62,8 @@ export interface LocalCloud {
   sfn: StepFunctionsEmulator;
   /** Secrets Manager's stand-in: the template's secrets, their values and the GetSecretValue calls. */
   secrets: LocalSecretsManager;
+  /** The Cognito admin API's stand-in: the template's user pools and their users (seeded staff included). */
+  cognitoIdp: LocalCognitoIdp;
   /** Environment pointing an SDK client at this cloud (endpoints, dummy credentials, region). */
   env: Record<string, string>;
   /** Every line functions printed, in order. */
@@ -154,6 +157,14 @@ export const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<
     stops.push(secrets.stop);
 
     const credentials = { accessKeyId, secretAccessKey: 'local' };
+    // Users of the template's pools; invitations go out through the local SES, as Cognito's go through SES.
+    const cognitoIdp = await startLocalCognitoIdp({
+      pools: system.userPools,
+      ses: { endpoint: sesProxy.endpoint, region: LOCAL_REGION, credentials },
+      now: () => clock.now(),
+      file: options.dataDir ? path.join(options.dataDir, 'cognito-users.json') : undefined,
+    });
+    stops.push(cognitoIdp.stop);
     const dynamodb = new DynamoDBClient({ endpoint: dynamoProxy.endpoint, region: LOCAL_REGION, credentials });
     stops.push(async () => dynamodb.destroy());
     await ensureTables(dynamodb, system.tables);
@@ -162,6 +173,9 @@ export const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<
       options.seed && domainTable
         ? await seedDemoData(DynamoDBDocumentClient.from(dynamodb), domainTable.tableName, new Date(clock.now()))
         : undefined;
+    // The demo staff can sign in, so they are users of the pool too (disabling them or changing groups works).
+    const staffPool = system.userPools[0];
+    if (seeded && staffPool) for (const member of demoStaff) cognitoIdp.seedUser(staffPool.id, member);
 
     const sfnServer = createServer();
     const sfnPort = await listen(sfnServer, 0);
@@ -177,6 +191,7 @@ export const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<
       AWS_ENDPOINT_URL_SESV2: sesProxy.endpoint,
       AWS_ENDPOINT_URL_SFN: sfnEndpoint,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognitoIdp.endpoint,
     };
     const lambda = new LambdaRuntime({
       functions: system.functions,
@@ -225,6 +240,11 @@ export const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<
       localUrl: url,
       clientIds: pool?.clientIds ?? [],
       now: () => clock.now(),
+      // Cognito refuses disabled users and puts the pool's groups in tokens.
+      account: (sub) => {
+        const user = cognitoIdp.user(sub);
+        return user && { enabled: user.enabled, groups: user.groups };
+      },
       listStaff: async () => {
         if (!domainTable) return [];
         const { Items = [] } = await DynamoDBDocumentClient.from(dynamodb).send(
@@ -264,6 +284,7 @@ export const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<
       lambda,
       sfn,
       secrets,
+      cognitoIdp,
       env,
       logs,
       dynamodb,

@@ -45,6 +45,11 @@ export const cognitoStandIn = (options: {
   clientIds: string[];
   listStaff: () => Promise<LocalStaffUser[]>;
   now: () => number;
+  /**
+   * The user pool's view of a user (the Cognito admin API's stand-in): disabled users are refused, and tokens carry
+   * the pool's groups. @default none: directory groups, nobody refused
+   */
+  account?: (sub: string) => { enabled: boolean; groups: string[] } | undefined;
 }) => {
   const codes = new Map<string, PendingCode>();
 
@@ -100,9 +105,22 @@ ${staff.map(
         sendJson(res, 400, { error: 'invalid_request' });
         return true;
       }
+      const account = options.account?.(user.sub);
+      if (account && !account.enabled) {
+        // Managed login says "User is disabled." and issues no code.
+        res.writeHead(403, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+        res.end(
+          page({
+            title: 'Akun dinonaktifkan',
+            body: html`<h1>Akun dinonaktifkan</h1><p>Akun ${user.name} telah dinonaktifkan. Hubungi administrator.</p>`,
+            privacyLink: false,
+          }),
+        );
+        return true;
+      }
       const code = randomBytes(24).toString('base64url');
       codes.set(code, {
-        user,
+        user: account ? { ...user, groups: account.groups } : user,
         clientId,
         redirectUri: redirectUri!,
         codeChallenge: form.get('code_challenge') || undefined,

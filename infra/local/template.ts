@@ -47,8 +47,26 @@ export interface LocalSystem {
   stateMachines: StateMachineSpec[];
   routes: RouteSpec[];
   cors?: CorsSpec;
-  userPools: { logicalId: string; id: string; clientIds: string[] }[];
+  userPools: UserPoolSpec[];
   secrets: SecretSpec[];
+}
+
+/** A Cognito user pool of the template: what the local stand-ins of its login and admin API need. */
+export interface UserPoolSpec {
+  logicalId: string;
+  id: string;
+  clientIds: string[];
+  /** Names of its groups (`AWS::Cognito::UserPoolGroup`). */
+  groups: string[];
+  /** `email` when users sign in by email (the username is then generated). */
+  usernameAttributes: string[];
+  /** Whether usernames and email sign-in names match case-sensitively (Cognito's default when unset). */
+  caseSensitive: boolean;
+  /** How the pool sends email: its own sender (`COGNITO_DEFAULT`) or SES (`DEVELOPER`, from `from`). */
+  email: { sendingAccount: string; from?: string; configurationSet?: string };
+  /** The invitation template, when the pool has one (Cognito's default otherwise). */
+  invitation?: { emailSubject?: string; emailMessage?: string };
+  minimumPasswordLength: number;
 }
 
 export interface ResolveOptions {
@@ -344,13 +362,29 @@ export const systemFromTemplate = (template: Template, options: ResolveOptions):
       }
     : undefined;
 
-  const userPools = byType('AWS::Cognito::UserPool').map(([logicalId]) => ({
-    logicalId,
-    id: refOf(logicalId),
-    clientIds: byType('AWS::Cognito::UserPoolClient')
-      .filter(([, client]) => client.Properties.UserPoolId?.Ref === logicalId)
-      .map(([clientId]) => refOf(clientId)),
-  }));
+  const userPools: UserPoolSpec[] = byType('AWS::Cognito::UserPool').map(([logicalId, resource]) => {
+    const props = resolve(resource.Properties ?? {});
+    const invite = props.AdminCreateUserConfig?.InviteMessageTemplate;
+    return {
+      logicalId,
+      id: refOf(logicalId),
+      clientIds: byType('AWS::Cognito::UserPoolClient')
+        .filter(([, client]) => client.Properties.UserPoolId?.Ref === logicalId)
+        .map(([clientId]) => refOf(clientId)),
+      groups: byType('AWS::Cognito::UserPoolGroup')
+        .filter(([, group]) => group.Properties.UserPoolId?.Ref === logicalId)
+        .map(([groupId, group]) => String(group.Properties.GroupName ?? refOf(groupId))),
+      usernameAttributes: props.UsernameAttributes ?? [],
+      caseSensitive: props.UsernameConfiguration?.CaseSensitive !== false,
+      email: {
+        sendingAccount: props.EmailConfiguration?.EmailSendingAccount ?? 'COGNITO_DEFAULT',
+        from: props.EmailConfiguration?.From,
+        configurationSet: props.EmailConfiguration?.ConfigurationSet,
+      },
+      invitation: invite && { emailSubject: invite.EmailSubject, emailMessage: invite.EmailMessage },
+      minimumPasswordLength: Number(props.Policies?.PasswordPolicy?.MinimumLength ?? 8),
+    };
+  });
 
   const secrets: SecretSpec[] = byType('AWS::SecretsManager::Secret').map(([logicalId, resource]) => {
     const props = resource.Properties ?? {};

@@ -1,3 +1,4 @@
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
@@ -13,6 +14,8 @@ export const documents = DynamoDBDocumentClient.from(dynamo, {
 export const ses = /* @__PURE__ */ new SESv2Client({});
 // Pure as well: only functions that read a secret (the NIP HMAC key) bundle Secrets Manager.
 export const secretsManager = /* @__PURE__ */ new SecretsManagerClient({});
+// Pure too: only the staff administration functions talk to the user pool.
+export const cognito = /* @__PURE__ */ new CognitoIdentityProviderClient({});
 
 /** Name of the domain table, from the function's environment (set by `AbdiFunction.bindTable`). */
 export const tableName = (): string => {

@@ -22,7 +22,13 @@ export const staffKeys = (sub: string, officeCode: string, name: string) => ({
   // Staff of an office.
   GSI1PK: `OFFICE_STAFF#${officeCode}`,
   GSI1SK: name,
+  // All staff, by name (the admins' staff listing); the sub keeps namesakes apart.
+  GSI2PK: allStaffPartition(),
+  GSI2SK: `${name.toLocaleLowerCase('id')}#${sub}`,
 });
+
+/** GSI2 partition listing every staff member (see {@link staffKeys}). */
+export const allStaffPartition = (): string => 'STAFF';
 
 /** GSI1 partition listing every unit (see {@link unitKeys}). */
 export const allUnitsPartition = (): string => unitKeys('', '', '').GSI1PK;
@@ -99,4 +105,72 @@ export const suppressionKeys = (addressHash: string) => ({ PK: `SUPPRESSION#${ad
 export const rateLimitKeys = (routeKey: string, clientPseudonym: string, window: string) => ({
   PK: `RATE#${routeKey}#${clientPseudonym}`,
   SK: window,
+});
+
+/**
+ * A survey response, keyed by the response id issued with the form (created with `attribute_not_exists`, so a resend
+ * is stored once). Listed per unit and WIB month (GSI1, for raw exports, never for reports) and, when it holds a
+ * suggestion, per unit (GSI2, for the follow-up list).
+ */
+export const surveyResponseKeys = (responseId: string, unitCode: string, month: string, withSuggestion: boolean) => ({
+  PK: `SURVEY_RESPONSE#${responseId}`,
+  SK: 'SURVEY_RESPONSE',
+  GSI1PK: surveyResponsesPartition(unitCode, month),
+  GSI1SK: responseId,
+  ...(withSuggestion ? { GSI2PK: surveySuggestionsPartition(unitCode), GSI2SK: `${month}#${responseId}` } : {}),
+});
+
+/** GSI1 partition of a unit's responses in one WIB month. */
+export const surveyResponsesPartition = (unitCode: string, month: string): string =>
+  `SURVEY_RESPONSES#${unitCode}#${month}`;
+
+/** GSI2 partition of a unit's responses that hold a suggestion. */
+export const surveySuggestionsPartition = (unitCode: string): string => `SURVEY_SUGGESTIONS#${unitCode}`;
+
+/**
+ * A unit's survey month (WIB): how many aggregate shards it has (fixed at its first response) and which instrument
+ * versions were answered. Its aggregates share the partition, so one Query shows a month whole.
+ */
+export const surveyMonthKeys = (unitCode: string, month: string) => ({
+  PK: `SURVEY_MONTH#${unitCode}#${month}`,
+  SK: 'MONTH',
+});
+
+/** One shard of a unit's survey aggregate for a WIB month and instrument version (counters, updated with `ADD`). */
+export const surveyAggregateKeys = (unitCode: string, month: string, instrumentVersion: string, shard: number) => ({
+  PK: surveyMonthKeys(unitCode, month).PK,
+  SK: `AGGREGATE#${instrumentVersion}#${shard}`,
+});
+
+/**
+ * The population a unit served in a period (`2026`, `2026-S1`, `2026-Q1`, `2026-02`), for the minimum sample. Not in
+ * the unit's partition, which the directory reads whole.
+ */
+export const surveyPopulationKeys = (unitCode: string, period: string) => ({
+  PK: `SURVEY_POPULATION#${unitCode}`,
+  SK: period,
+});
+
+/** A form's head item: title, status, latest and published versions; all forms are listed through GSI1. */
+export const formKeys = (formId: string, status: string, title: string) => ({
+  PK: `FORM#${formId}`,
+  SK: 'FORM',
+  GSI1PK: 'FORMS',
+  GSI1SK: `${status}#${title}`,
+});
+
+/** One immutable version of a form's fields, in the form's partition. */
+export const formVersionKeys = (formId: string, version: number) => ({
+  PK: `FORM#${formId}`,
+  SK: `VERSION#${String(version).padStart(4, '0')}`,
+});
+
+/** A submission; an office's submissions newest first through GSI1, a form's through GSI2. */
+export const submissionKeys = (id: string, officeCode: string, formId: string, createdAt: string) => ({
+  PK: `SUBMISSION#${id}`,
+  SK: 'SUBMISSION',
+  GSI1PK: `OFFICE_SUBMISSIONS#${officeCode}`,
+  GSI1SK: `${createdAt}#${id}`,
+  GSI2PK: `FORM_SUBMISSIONS#${formId}`,
+  GSI2SK: `${createdAt}#${id}`,
 });

@@ -7,6 +7,7 @@ import {
   UpdateCommand,
   type UpdateCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
+import { staffKeys } from './keys.ts';
 
 /**
  * Schema versions of stored items. Every item carries `entity` (what it is) and `_v` (the version of that entity's
@@ -122,7 +123,18 @@ const versionOf = (item: StoredItem): number => {
 
 // The project's migrations. Add a step when an entity's stored shape changes (and raise nothing else: the current
 // version follows from the steps); keep a step until every deployment's table has been migrated past it.
-const MIGRATIONS: Migration[] = [];
+const MIGRATIONS: Migration[] = [
+  {
+    // Staff v2 are also indexed by name on GSI2 (every staff member, for the admins' listing).
+    entity: 'staff',
+    from: 1,
+    to: 2,
+    up: (item) => {
+      const { GSI2PK, GSI2SK } = staffKeys(String(item.sub ?? ''), '', String(item.name ?? ''));
+      return { ...item, GSI2PK, GSI2SK };
+    },
+  },
+];
 
 /** The project's registry: use it to read (`upgrade`), write (`stamp`) and migrate (`migrateTable`). */
 export const migrations = new MigrationRegistry(MIGRATIONS);

@@ -286,14 +286,16 @@ export const seedDemoData = async (
     await putOnce(client, table, position.Item!);
   }
   for (const member of demoStaff) {
-    await putOnce(client, table, {
-      ...staffKeys(member.sub, member.officeCode, member.name),
-      _v: 1,
-      entity: 'staff',
-      ...member,
-      status: 'active',
-      createdAt: at,
-    });
+    await putOnce(
+      client,
+      table,
+      migrations.stamp('staff', {
+        ...staffKeys(member.sub, member.officeCode, member.name),
+        ...member,
+        status: 'active',
+        createdAt: at,
+      }),
+    );
   }
   await putOnce(client, table, { ...seedKeys('demo'), _v: 1, appliedAt: at });
   return { seeded: true, units: demoUnits.length, staff: demoStaff.length };

@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { staffKeys } from '#shared/db/keys';
+import { migrations } from '#shared/db/migrations';
 
 export type StaffStatus = 'active' | 'disabled';
 
@@ -15,7 +16,7 @@ export interface StaffMember {
 
 /** Reads a staff member by Cognito `sub`; strongly consistent, so a disable takes effect at once. */
 export const findStaff = async (
-  client: DynamoDBDocumentClient,
+  client: Pick<DynamoDBDocumentClient, 'send'>,
   table: string,
   sub: string,
 ): Promise<StaffMember | undefined> => {
@@ -37,7 +38,7 @@ export const findStaff = async (
  * (returns false), so a re-run of a bootstrap or an invitation does not overwrite a later edit.
  */
 export const createStaff = async (
-  client: DynamoDBDocumentClient,
+  client: Pick<DynamoDBDocumentClient, 'send'>,
   table: string,
   member: Omit<StaffMember, 'status'> & { groups: string[] },
   now: Date,
@@ -46,14 +47,12 @@ export const createStaff = async (
     await client.send(
       new PutCommand({
         TableName: table,
-        Item: {
+        Item: migrations.stamp('staff', {
           ...staffKeys(member.sub, member.officeCode, member.name),
-          _v: 1,
-          entity: 'staff',
           ...member,
           status: 'active',
           createdAt: now.toISOString(),
-        },
+        }),
         ConditionExpression: 'attribute_not_exists(PK)',
       }),
     );

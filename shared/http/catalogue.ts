@@ -13,8 +13,43 @@ import {
   updatePersonRoute,
   updateUnitRoute,
 } from '#shared/directory/contracts';
+import {
+  createFormRoute,
+  getFormRoute,
+  getSubmissionRoute,
+  listFormsRoute,
+  listSubmissionsRoute,
+  newFormVersionRoute,
+  setFormStatusRoute,
+  submitFormRoute,
+} from '#shared/forms/contracts';
 import type { RouteContract } from '#shared/http/contract';
+import { listMailRoute, resendMailRoute } from '#shared/mail/contracts';
 import { healthRoute, openApiRoute, whoAmIRoute } from '#shared/platform/contracts';
+import {
+  disableStaffRoute,
+  enableStaffRoute,
+  inviteStaffRoute,
+  listStaffRoute,
+  setStaffGroupsRoute,
+} from '#shared/staff/contracts';
+import {
+  createSurveyResponseRoute,
+  setSurveyPopulationRoute,
+  submitSurveyFormRoute,
+  surveyFormRoute,
+  surveyReportRoute,
+} from '#shared/surveys/contracts';
+
+/** Cognito admin operations a function may call on the staff user pool. */
+export type CognitoAdminAction =
+  | 'AdminCreateUser'
+  | 'AdminGetUser'
+  | 'AdminAddUserToGroup'
+  | 'AdminRemoveUserFromGroup'
+  | 'AdminListGroupsForUser'
+  | 'AdminDisableUser'
+  | 'AdminEnableUser';
 
 /** One Lambda function behind the HTTP API: its entry file, the routes it serves and the access it needs. */
 export interface Endpoint {
@@ -25,6 +60,13 @@ export interface Endpoint {
   table?: 'RO' | 'RW';
   /** The function hashes NIPs: it gets read access to the NIP HMAC key. @default false */
   nipHmac?: boolean;
+  /**
+   * Cognito admin operations the function calls on the staff user pool: it gets IAM for exactly these on the pool
+   * and `STAFF_USER_POOL_ID`. @default none
+   */
+  cognitoAdmin?: readonly CognitoAdminAction[];
+  /** The function sends outbox mail: SES on the sender identity and the mail settings (`Mail.bindMail`). @default false */
+  mail?: boolean;
 }
 
 /** Every HTTP function of the stack: the CDK app builds the API from it and the OpenAPI document lists it. */
@@ -84,5 +126,92 @@ export const endpoints: readonly Endpoint[] = [
     routes: [route],
     table,
     ...(nipHmac ? { nipHmac } : {}),
+  })),
+  // Staff accounts: invitations and access, in the user pool and the directory (shared/staff).
+  ...(
+    [
+      [
+        'Invite',
+        'invite-staff',
+        inviteStaffRoute,
+        'RW',
+        [
+          'AdminCreateUser',
+          'AdminGetUser',
+          'AdminListGroupsForUser',
+          'AdminAddUserToGroup',
+          'AdminRemoveUserFromGroup',
+        ],
+      ],
+      ['List', 'list-staff', listStaffRoute, 'RO', []],
+      ['Disable', 'disable-staff', disableStaffRoute, 'RW', ['AdminDisableUser']],
+      ['Enable', 'enable-staff', enableStaffRoute, 'RW', ['AdminEnableUser']],
+      [
+        'SetGroups',
+        'set-staff-groups',
+        setStaffGroupsRoute,
+        'RW',
+        ['AdminListGroupsForUser', 'AdminAddUserToGroup', 'AdminRemoveUserFromGroup'],
+      ],
+    ] as const
+  ).map(([id, file, route, table, cognitoAdmin]) => ({
+    id: `Staff${id}`,
+    entry: `functions/staff/${file}.ts`,
+    description: `${route.method} ${route.path}`,
+    routes: [route],
+    table,
+    ...(cognitoAdmin.length > 0 ? { cognitoAdmin } : {}),
+  })),
+  // Failed mail, for admins (shared/mail).
+  {
+    id: 'MailList',
+    entry: 'functions/mail/list-mail.ts',
+    description: 'GET /mail',
+    routes: [listMailRoute],
+    table: 'RO',
+  },
+  {
+    id: 'MailResend',
+    entry: 'functions/mail/resend-mail.ts',
+    description: 'POST /mail/{id}/resend',
+    routes: [resendMailRoute],
+    table: 'RW',
+    mail: true,
+  },
+  // Surveys (SKM): the public form and JSON API, staff reports (shared/surveys). Rate-limited routes get the key
+  // of the client pseudonyms from the stack.
+  ...(
+    [
+      ['Form', 'get-form', surveyFormRoute, 'RO'],
+      ['SubmitForm', 'post-form', submitSurveyFormRoute, 'RW'],
+      ['CreateResponse', 'create-response', createSurveyResponseRoute, 'RW'],
+      ['Report', 'get-report', surveyReportRoute, 'RO'],
+      ['SetPopulation', 'set-population', setSurveyPopulationRoute, 'RW'],
+    ] as const
+  ).map(([id, file, route, table]) => ({
+    id: `Survey${id}`,
+    entry: `functions/surveys/${file}.ts`,
+    description: `${route.method} ${route.path}`,
+    routes: [route],
+    table,
+  })),
+  // Forms and their submissions (shared/forms); the approval workflow builds on submissions.
+  ...(
+    [
+      ['CreateForm', 'post-form', createFormRoute, 'RW'],
+      ['ListForms', 'get-forms', listFormsRoute, 'RO'],
+      ['GetForm', 'get-form', getFormRoute, 'RO'],
+      ['NewFormVersion', 'post-form-version', newFormVersionRoute, 'RW'],
+      ['SetFormStatus', 'post-form-status', setFormStatusRoute, 'RW'],
+      ['SubmitForm', 'post-submission', submitFormRoute, 'RW'],
+      ['ListSubmissions', 'get-submissions', listSubmissionsRoute, 'RO'],
+      ['GetSubmission', 'get-submission', getSubmissionRoute, 'RO'],
+    ] as const
+  ).map(([id, file, route, table]) => ({
+    id: `Forms${id}`,
+    entry: `functions/forms/${file}.ts`,
+    description: `${route.method} ${route.path}`,
+    routes: [route],
+    table,
   })),
 ];

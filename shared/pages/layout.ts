@@ -5,6 +5,8 @@ export interface PageOptions {
   body: SafeHtml;
   /** Link to the privacy notice in the footer (every public page has it). @default true */
   privacyLink?: boolean;
+  /** The page's own CSS, after the shared rules (a trusted constant, never user input). @default none */
+  style?: string;
 }
 
 // Small, readable on a phone, high contrast; no external assets (pages must work on slow connections).
@@ -17,7 +19,7 @@ footer{max-width:42rem;margin:2rem auto;padding:1rem;color:var(--muted);font-siz
 `;
 
 /** A complete HTML document in Bahasa Indonesia. */
-export const page = ({ title, body, privacyLink = true }: PageOptions): string =>
+export const page = ({ title, body, privacyLink = true, style = '' }: PageOptions): string =>
   html`<!doctype html>
 <html lang="id">
 <head>
@@ -25,7 +27,7 @@ export const page = ({ title, body, privacyLink = true }: PageOptions): string =
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>${title}</title>
-<style>${new SafeHtml(STYLE)}</style>
+<style>${new SafeHtml(STYLE + style)}</style>
 </head>
 <body>
 <main>

@@ -1,0 +1,9 @@
+import { documents, tableName } from '#shared/aws/clients';
+import { httpRoute } from '#shared/http/route';
+import { createSurveyResponseRoute } from '#shared/surveys/contracts';
+import { recordSurveyResponse } from '#shared/surveys/responses';
+
+export const handler = httpRoute(createSurveyResponseRoute, async ({ params, body }) => {
+  const receipt = await recordSurveyResponse(documents, tableName(), params.unitCode, body, new Date());
+  return { status: receipt.stored ? 201 : 200, body: receipt };
+});

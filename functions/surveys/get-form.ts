@@ -1,0 +1,10 @@
+import { documents, tableName } from '#shared/aws/clients';
+import { httpRoute } from '#shared/http/route';
+import { surveyFormRoute } from '#shared/surveys/contracts';
+import { openSurveyForm } from '#shared/surveys/form';
+import { surveyFormPage } from '#shared/surveys/pages';
+
+export const handler = httpRoute(surveyFormRoute, async ({ params }) => ({
+  status: 200,
+  html: surveyFormPage(await openSurveyForm(documents, tableName(), params.unitCode, new Date())),
+}));

@@ -1,0 +1,12 @@
+import { documents, tableName } from '#shared/aws/clients';
+import { httpRoute } from '#shared/http/route';
+import { submitSurveyFormRoute } from '#shared/surveys/contracts';
+import { submitSurveyForm } from '#shared/surveys/form';
+import { surveyFormPage, thankYouPage } from '#shared/surveys/pages';
+
+export const handler = httpRoute(submitSurveyFormRoute, async ({ params, body }) => {
+  const outcome = await submitSurveyForm(documents, tableName(), params.unitCode, body, new Date());
+  return outcome.kind === 'thanks'
+    ? { status: 200, html: thankYouPage(outcome.unit) }
+    : { status: 422, html: surveyFormPage(outcome) };
+});

@@ -1,0 +1,48 @@
+import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
+import type { Documents } from '#shared/directory/units';
+
+/** Keys per BatchGetItem: DynamoDB's limit. */
+const BATCH_LIMIT = 100;
+const MAX_ROUNDS = 6;
+
+const keyId = (key: { PK: string; SK: string }) => `${key.PK}\n${key.SK}`;
+
+/** Items read by key; undefined for a key with no item. */
+export interface ItemsByKey {
+  get(key: { PK: string; SK: string }): Record<string, unknown> | undefined;
+}
+
+/**
+ * Reads the items of `keys` (duplicates read once) in BatchGetItem calls of up to 100 keys. Unprocessed keys (a
+ * throttled partition) are asked again with a short backoff, a few rounds at most.
+ * @throws Error when keys stay unprocessed after the last round
+ */
+export const batchGetItems = async (
+  client: Documents,
+  table: string,
+  keys: readonly { PK: string; SK: string }[],
+  options: { consistent: boolean; sleep?: (ms: number) => Promise<void> },
+): Promise<ItemsByKey> => {
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const found = new Map<string, Record<string, unknown>>();
+  let pending = [...new Map(keys.map((k) => [keyId(k), { PK: k.PK, SK: k.SK }])).values()];
+  for (let round = 0; pending.length > 0; round++) {
+    if (round >= MAX_ROUNDS) throw new Error(`BatchGetItem left ${pending.length} keys unprocessed`);
+    if (round > 0) await sleep(Math.min(1000, 25 * 2 ** round * Math.random()));
+    const unprocessed: { PK: string; SK: string }[] = [];
+    for (let i = 0; i < pending.length; i += BATCH_LIMIT) {
+      const chunk = pending.slice(i, i + BATCH_LIMIT);
+      const result = await client.send(
+        new BatchGetCommand({
+          RequestItems: { [table]: { Keys: chunk, ConsistentRead: options.consistent } },
+        }),
+      );
+      for (const item of result.Responses?.[table] ?? []) {
+        found.set(keyId(item as { PK: string; SK: string }), item);
+      }
+      unprocessed.push(...((result.UnprocessedKeys?.[table]?.Keys ?? []) as { PK: string; SK: string }[]));
+    }
+    pending = unprocessed;
+  }
+  return { get: (key) => found.get(keyId(key)) };
+};
