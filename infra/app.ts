@@ -15,7 +15,8 @@ new AbdiStack(app, `abdi-${stage}`, {
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: optional('region') ?? 'ap-southeast-3' },
   alarmEmail: optional('alarmEmail'),
   existingTableName: optional('existingTableName'),
-  publicBaseUrl: optional('publicBaseUrl'),
+  // One form for the base URL: callbacks are registered and compared exactly.
+  publicBaseUrl: optional('publicBaseUrl')?.replace(/\/+$/, ''),
   loginDomainPrefix: optional('loginDomainPrefix'),
   customDomain: (() => {
     const domainName = optional('domainName');

@@ -1,4 +1,4 @@
-import { Aws, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { endpoints } from '#shared/http/catalogue';
 import { NIP_HMAC_SECRET_ENV } from '#shared/nip-hash';
@@ -82,6 +82,7 @@ export class AbdiStack extends Stack {
         description: endpoint.description,
         stage,
         environment: httpEnvironment,
+        timeout: endpoint.timeoutSeconds ? Duration.seconds(endpoint.timeoutSeconds) : undefined,
       });
       if (endpoint.table) fn.bindTable(data.table, endpoint.table);
       if (endpoint.routes.some((route) => route.idempotent)) {

@@ -94,6 +94,8 @@ export class StaffAuth extends Construct {
     // API clients (scripts, integrations) authenticate with SRP and send the access token as a bearer token.
     this.apiClient = this.userPool.addClient('ApiClient', {
       authFlows: { userSrp: true },
+      // No OAuth flows: the managed-login domain must not mint tokens the API's authorizer accepts.
+      disableOAuth: true,
       generateSecret: false,
       preventUserExistenceErrors: true,
       accessTokenValidity: Duration.hours(1),

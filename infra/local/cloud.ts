@@ -216,10 +216,13 @@ export const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<
     sfnServer.on('request', sfnRequestHandler(sfn));
 
     const pool = system.userPools[0];
-    const authorizerIssuer = system.routes.find((r) => r.authorizer)?.authorizer?.issuer;
+    const authorizer = system.routes.find((r) => r.authorizer)?.authorizer;
+    const authorizerIssuer = authorizer?.issuer;
+    const authorizerAudience = authorizer?.audience[0];
     const issuer = await createLocalIssuer({
       issuer: authorizerIssuer ?? `https://cognito-idp.${LOCAL_REGION}.amazonaws.com/${pool?.id ?? 'none'}`,
-      clientId: pool?.clientIds[0] ?? 'local-client',
+      // Dev tokens are for the client the API's authorizer accepts.
+      clientId: authorizerAudience ?? pool?.clientIds[0] ?? 'local-client',
       now: () => clock.now(),
       keyFile: options.dataDir ? path.join(options.dataDir, 'issuer-key.json') : undefined,
     });
@@ -238,7 +241,7 @@ export const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<
     const cognito = cognitoStandIn({
       issuer,
       localUrl: url,
-      clientIds: pool?.clientIds ?? [],
+      clients: pool?.clients ?? [],
       now: () => clock.now(),
       // Cognito refuses disabled users and puts the pool's groups in tokens.
       account: (sub) => {

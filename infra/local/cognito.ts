@@ -42,7 +42,8 @@ const sendJson = (res: ServerResponse, status: number, body: unknown) => {
 export const cognitoStandIn = (options: {
   issuer: LocalIssuer;
   localUrl: string;
-  clientIds: string[];
+  /** The pool's app clients with their registered callback and logout URLs. */
+  clients: { id: string; callbackUrls: string[]; logoutUrls: string[] }[];
   listStaff: () => Promise<LocalStaffUser[]>;
   now: () => number;
   /**
@@ -55,7 +56,11 @@ export const cognitoStandIn = (options: {
 
   const authorizeParams = ['client_id', 'redirect_uri', 'state', 'code_challenge', 'code_challenge_method', 'scope'];
 
-  const validRedirect = (uri: string | null) => !!uri && uri.startsWith(`${options.localUrl}/`);
+  // As Cognito: a redirect must be one of the client's registered URLs, exactly.
+  const client = (id: string) => options.clients.find((c) => c.id === id);
+  const validRedirect = (clientId: string, uri: string | null) =>
+    !!uri && !!client(clientId)?.callbackUrls.includes(uri);
+  const validLogout = (clientId: string, uri: string | null) => !!uri && !!client(clientId)?.logoutUrls.includes(uri);
 
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     const url = new URL(req.url ?? '/', options.localUrl);
@@ -71,7 +76,7 @@ export const cognitoStandIn = (options: {
 
     if (route === '/oauth2/authorize' && req.method === 'GET') {
       const clientId = url.searchParams.get('client_id') ?? '';
-      if (!options.clientIds.includes(clientId) || !validRedirect(url.searchParams.get('redirect_uri'))) {
+      if (!validRedirect(clientId, url.searchParams.get('redirect_uri'))) {
         sendJson(res, 400, { error: 'invalid_request' });
         return true;
       }
@@ -101,7 +106,7 @@ ${staff.map(
       const clientId = form.get('client_id') ?? '';
       const redirectUri = form.get('redirect_uri');
       const user = (await options.listStaff()).find((u) => u.sub === form.get('sub'));
-      if (!user || !options.clientIds.includes(clientId) || !validRedirect(redirectUri)) {
+      if (!user || !validRedirect(clientId, redirectUri)) {
         sendJson(res, 400, { error: 'invalid_request' });
         return true;
       }
@@ -179,7 +184,12 @@ ${staff.map(
 
     if (route === '/logout' && req.method === 'GET') {
       const logoutUri = url.searchParams.get('logout_uri');
-      res.writeHead(302, { location: validRedirect(logoutUri) ? logoutUri! : `${options.localUrl}/` });
+      const clientId = url.searchParams.get('client_id') ?? '';
+      if (!validLogout(clientId, logoutUri)) {
+        sendJson(res, 400, { error: 'invalid_request', error_description: 'logout_uri is not registered' });
+        return true;
+      }
+      res.writeHead(302, { location: logoutUri! });
       res.end();
       return true;
     }

@@ -56,6 +56,8 @@ export interface UserPoolSpec {
   logicalId: string;
   id: string;
   clientIds: string[];
+  /** Each app client's registered callback and logout URLs (Cognito accepts only these, exactly). */
+  clients: { id: string; callbackUrls: string[]; logoutUrls: string[] }[];
   /** Names of its groups (`AWS::Cognito::UserPoolGroup`). */
   groups: string[];
   /** `email` when users sign in by email (the username is then generated). */
@@ -371,6 +373,13 @@ export const systemFromTemplate = (template: Template, options: ResolveOptions):
       clientIds: byType('AWS::Cognito::UserPoolClient')
         .filter(([, client]) => client.Properties.UserPoolId?.Ref === logicalId)
         .map(([clientId]) => refOf(clientId)),
+      clients: byType('AWS::Cognito::UserPoolClient')
+        .filter(([, client]) => client.Properties.UserPoolId?.Ref === logicalId)
+        .map(([clientId, client]) => ({
+          id: refOf(clientId),
+          callbackUrls: (resolve(client.Properties.CallbackURLs ?? []) as unknown[]).map(String),
+          logoutUrls: (resolve(client.Properties.LogoutURLs ?? []) as unknown[]).map(String),
+        })),
       groups: byType('AWS::Cognito::UserPoolGroup')
         .filter(([, group]) => group.Properties.UserPoolId?.Ref === logicalId)
         .map(([groupId, group]) => String(group.Properties.GroupName ?? refOf(groupId))),

@@ -67,6 +67,10 @@ export interface Endpoint {
   cognitoAdmin?: readonly CognitoAdminAction[];
   /** The function sends outbox mail: SES on the sender identity and the mail settings (`Mail.bindMail`). @default false */
   mail?: boolean;
+  /**
+   * Timeout of the function, in seconds; API Gateway gives up after 30. @default the house default (10)
+   */
+  timeoutSeconds?: number;
 }
 
 /** Every HTTP function of the stack: the CDK app builds the API from it and the OpenAPI document lists it. */
@@ -126,6 +130,8 @@ export const endpoints: readonly Endpoint[] = [
     routes: [route],
     table,
     ...(nipHmac ? { nipHmac } : {}),
+    // Imports validate a whole file, then write up to 2,000 rows in transactions: the gateway's 30 s, not 10.
+    ...(id.startsWith('Import') ? { timeoutSeconds: 29 } : {}),
   })),
   // Staff accounts: invitations and access, in the user pool and the directory (shared/staff).
   ...(

@@ -143,3 +143,25 @@ describe('operations', () => {
     expect(Object.keys(prod.findResources('AWS::CloudWatch::Dashboard'))).toHaveLength(1);
   });
 });
+
+describe('routes from the catalogue', () => {
+  it('puts the JWT authorizer on exactly the routes whose contract says jwt', async () => {
+    const { endpoints } = await import('#shared/http/catalogue');
+    const routes = Object.values(prod.findResources('AWS::ApiGatewayV2::Route'));
+    const contracts = endpoints.flatMap((e) => e.routes);
+    expect(routes).toHaveLength(contracts.length);
+    for (const contract of contracts) {
+      const route = routes.find((r) => r.Properties.RouteKey === `${contract.method} ${contract.path}`);
+      expect(route?.Properties.AuthorizationType, `${contract.method} ${contract.path}`).toBe(
+        contract.auth === 'jwt' ? 'JWT' : 'NONE',
+      );
+    }
+  });
+
+  it('gives the API client no OAuth flows, so the managed login cannot mint tokens for the API', () => {
+    const clients = Object.values(prod.findResources('AWS::Cognito::UserPoolClient'));
+    const apiClient = clients.find((c) => !c.Properties.CallbackURLs);
+    expect(apiClient?.Properties.AllowedOAuthFlowsUserPoolClient).toBe(false);
+    expect(apiClient?.Properties.AllowedOAuthFlows).toBeUndefined();
+  });
+});

@@ -71,7 +71,8 @@ const mailTo = async (address: string) => (await cloud.outbox()).filter((mail) =
 /** Signs in through the local stand-in for managed login, as a browser would post the form. */
 const signIn = (sub: string) => {
   const form = new URLSearchParams({
-    client_id: cloud.system.userPools[0]!.clientIds[0]!,
+    // The web client: the only one with a registered callback (the API client has no OAuth flows).
+    client_id: cloud.system.userPools[0]!.clients.find((c) => c.callbackUrls.length > 0)!.id,
     redirect_uri: `${cloud.url}/auth/callback`,
     state: 'state',
     sub,
