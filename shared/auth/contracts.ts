@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineRoute } from '#shared/http/contract';
 
 const page = { description: 'A page', contentType: 'text/html' };

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineRoute } from '#shared/http/contract';
 import { ImportSummarySchema, MAX_IMPORT_ROWS, PEOPLE_COLUMNS_DOC, UNIT_COLUMNS_DOC } from './import-format.ts';
 import { PageQuery } from './paging.ts';

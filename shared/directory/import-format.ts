@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The shape of the directory's CSV imports: their columns (header names in Bahasa Indonesia) and their summary.

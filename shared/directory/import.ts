@@ -1,6 +1,8 @@
 import { BatchGetCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
-import { type ZodType, z } from 'zod';
+import type * as z from 'zod';
+import type { ZodType } from 'zod';
+import { id as indonesianLocale } from 'zod/locales';
 import { personEmailKeys, personNipKeys } from '#shared/db/keys';
 import { type TransactionItem, transact } from '#shared/db/transact';
 import { ConflictError, type DomainFieldError, InvalidError, isDomainError } from '#shared/errors';
@@ -60,7 +62,7 @@ const normalizeHeader = (header: string) =>
     .replace(/[\s-]+/g, '_');
 
 // Field messages in Bahasa Indonesia for checks the schemas do not word themselves.
-const indonesian = z.locales.id().localeError;
+const indonesian = indonesianLocale().localeError;
 
 /** One data row, parsed: its fields, or why not. */
 export interface ParsedRow<T> {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Query parameters of a paged listing. */
 export const PageQuery = z.object({

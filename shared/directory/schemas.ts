@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The directory's schemas: the single source of validation, types and the OpenAPI document. Units (offices and

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseNip } from '#shared/nip';
 
 /** Field types a form can have. */

@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { decodeCursor, encodeCursor } from '#shared/db/cursor';
 import { formKeys, formVersionKeys, submissionKeys } from '#shared/db/keys';
 import { transact } from '#shared/db/transact';

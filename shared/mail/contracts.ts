@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineRoute } from '#shared/http/contract';
 import { MAIL_STATUSES } from './outbox.ts';
 

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { mailKey, mailKeys } from '#shared/db/keys';
 import { type MailStore, normalizeAddress, suppressRecipient } from './suppression.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PageQuery } from '#shared/directory/paging';
 import { UnitCode } from '#shared/directory/schemas';
 import { defineRoute } from '#shared/http/contract';

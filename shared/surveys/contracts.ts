@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { UnitCode } from '#shared/directory/schemas';
 import { defineRoute } from '#shared/http/contract';
 import { SurveyFormFields } from './form.ts';

@@ -1,5 +1,5 @@
 import { ulid } from 'ulid';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Unit } from '#shared/directory/schemas';
 import { UnitCode } from '#shared/directory/schemas';
 import { type Documents, getUnit } from '#shared/directory/units';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Survey periods, always in WIB (Asia/Jakarta, UTC+7, no daylight saving): a response at 2026-01-31T17:30Z is

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { UnitCode } from '#shared/directory/schemas';
 import { DEFAULT_INSTRUMENT, type Instrument } from './instrument.ts';
 import { MonthKey, PeriodKey } from './periods.ts';

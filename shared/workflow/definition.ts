@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Who sits in a stage. Fixed people are directory person ids; roles are resolved when the stage opens, from the
