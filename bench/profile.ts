@@ -1,0 +1,270 @@
+/**
+ * Where a function's cold start goes: `npx tsx bench/profile.ts [--runs 10] [--function GetHealth]`.
+ *
+ * 1. The bundle's composition: bytes in the output per package (esbuild's metafile, house options).
+ * 2. An import ladder: bundles that add one part of the HTTP stack at a time to the floor (DynamoDB client + one
+ *    GetItem), each measured as a cold start like `npm run bench` does, interleaved; plus side branches that show
+ *    what a change would save (zod/mini for zod; the HTTP stack without its eager imports of the idempotency and
+ *    rate-limit modules, rewritten on load, product code untouched).
+ * Writes bench/results/tmp/profile.md (not committed) and prints it. Generated entries are plain .mjs, so neither
+ * the type check nor Biome sees them.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { build, type Plugin } from 'esbuild';
+import { startLocalCloud } from '#infra/local/cloud';
+import { sandboxEnvironment } from '#infra/local/lambda/environment';
+import { projectRoot } from '#infra/local/synth';
+import { coldStart, type Sample } from './cold-start/bench.ts';
+import { entryOfBundle, HOUSE_OPTIONS } from './cold-start/build.ts';
+import { firstEventFor } from './cold-start/events.ts';
+import { machineLoad } from './lib/machine.ts';
+import { prng, round, shuffle, summarize } from './lib/stats.ts';
+import { surveyUnit } from './survey/payload.ts';
+
+const { values: args } = parseArgs({
+  options: { runs: { type: 'string' }, function: { type: 'string' } },
+});
+const runs = Number(args.runs ?? 10);
+const functionName = args.function ?? 'GetHealth';
+const dir = path.join(projectRoot, 'bench', 'results', 'tmp', 'profile');
+mkdirSync(dir, { recursive: true });
+
+const FLOOR = `import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+const client = new DynamoDBClient({});
+const floor = async () => {
+  await client.send(new GetItemCommand({ TableName: process.env.TABLE_NAME, Key: { PK: { S: 'HEALTH' }, SK: { S: 'HEALTH' } } }));
+  return { statusCode: 200, body: '{}' };
+};`;
+
+/** Cumulative steps: each adds imports (kept alive by exporting them) to the previous one. */
+const LADDER: { name: string; imports: string[]; keep: string[] }[] = [
+  { name: 'DynamoDB client + GetItem (the floor)', imports: [], keep: [] },
+  {
+    name: '+ @aws-sdk/lib-dynamodb',
+    imports: ["import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';"],
+    keep: ['DynamoDBDocumentClient.from(client)'],
+  },
+  { name: '+ @middy/core', imports: ["import middy from '@middy/core';"], keep: ['middy'] },
+  {
+    name: '+ Powertools logger (+ middleware)',
+    imports: [
+      "import { Logger } from '@aws-lambda-powertools/logger';",
+      "import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';",
+    ],
+    keep: ['new Logger()', 'injectLambdaContext'],
+  },
+  {
+    name: '+ Powertools metrics',
+    imports: ["import { Metrics } from '@aws-lambda-powertools/metrics';"],
+    keep: ['new Metrics()'],
+  },
+  { name: '+ zod', imports: ["import { z } from 'zod';"], keep: ['z.object({ a: z.string() })'] },
+  {
+    name: '+ the HTTP stack (#shared/http/route and what it imports)',
+    imports: ["import { httpRoute } from '#shared/http/route';"],
+    keep: ['httpRoute'],
+  },
+];
+
+const entrySource = (steps: typeof LADDER) =>
+  [
+    ...steps.flatMap((s) => s.imports),
+    FLOOR,
+    `export const keep = [${steps.flatMap((s) => s.keep).join(', ')}];`,
+    'export const handler = floor;',
+  ].join('\n');
+
+/**
+ * Source rewrites applied on load (product files untouched), to measure a change before making it:
+ * - `lazy`: shared/http/route.ts without its static imports of the idempotency and rate-limit modules, which it
+ *   also imports dynamically (the static import makes esbuild evaluate them at start);
+ * - `zod`: the project's `import { z } from 'zod'` as `import * as z from 'zod'` (the same members at run time),
+ *   so esbuild can drop what is never used, the 40-odd locales of zod's messages above all.
+ */
+type Rewrite = 'lazy' | 'zod';
+const rewrites = (which: Rewrite[]): Plugin => ({
+  name: `rewrite-${which.join('-')}`,
+  setup(b) {
+    b.onLoad({ filter: /[\\/](shared|functions)[\\/].*\.ts$/ }, (args) => {
+      let source = readFileSync(args.path, 'utf8');
+      if (which.includes('lazy') && /shared[\\/]http[\\/]route\.ts$/.test(args.path)) {
+        source = source
+          .replace(/^import \{[^}]*\} from '\.\/idempotency\.ts';$/m, '')
+          .replace(/^import \{[^}]*\} from '\.\/rate-limit\.ts';$/m, '');
+      }
+      if (which.includes('zod')) {
+        source = source
+          .replace(/^import \{ z \} from 'zod';$/m, "import * as z from 'zod';")
+          .replace(
+            /^import \{ type ZodType, z \} from 'zod';$/m,
+            "import * as z from 'zod';\nimport type { ZodType } from 'zod';",
+          );
+      }
+      return { loader: 'ts', contents: source };
+    });
+  },
+});
+
+const bundle = async (name: string, entry: string, plugins: Plugin[] = []) => {
+  const outfile = path.join(dir, name, 'index.mjs');
+  const result = await build({
+    ...HOUSE_OPTIONS,
+    absWorkingDir: projectRoot,
+    entryPoints: [entry],
+    outfile,
+    metafile: true,
+    plugins,
+  });
+  return { outfile, metafile: result.metafile };
+};
+
+const packageOf = (input: string) => {
+  const i = input.lastIndexOf('node_modules/');
+  if (i < 0) return '(project code)';
+  const parts = input.slice(i + 'node_modules/'.length).split('/');
+  return parts[0]!.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]!;
+};
+
+const main = async () => {
+  const load = machineLoad();
+  const cloud = await startLocalCloud({ seed: true, accessKeyId: 'bench' });
+  try {
+    const table = cloud.system.tables.find((t) => t.logicalId.startsWith('DataDomain'))!.tableName;
+    const fn = cloud.system.functions.find((f) => f.logicalId.startsWith(functionName));
+    if (!fn) throw new Error(`no function ${functionName}`);
+    const entry = entryOfBundle(fn.assetDir);
+    if (!entry) throw new Error(`cannot tell the entry of ${functionName} from its source map`);
+    const env = sandboxEnvironment(fn, { region: 'ap-southeast-3', runtimeEnv: cloud.env, startedAt: Date.now() });
+    const adminClaims = { sub: 'dev-admin', 'cognito:groups': ['admin'], token_use: 'access' };
+    const event = firstEventFor(fn, {
+      routes: cloud.system.routes,
+      adminClaims,
+      unit: await surveyUnit(cloud.dynamodb, table),
+    });
+
+    // The subjects: the ladder, the side branches, the function as it is and without the eager imports.
+    const subjects: { name: string; bundle: string; bytes: number; samples: Sample[]; env?: Record<string, string> }[] =
+      [];
+    const withoutSourceMaps = { ...env, NODE_OPTIONS: '' };
+    for (let i = 0; i < LADDER.length; i++) {
+      const file = path.join(dir, `step-${i}.mjs`);
+      writeFileSync(file, entrySource(LADDER.slice(0, i + 1)));
+      const { outfile } = await bundle(`step-${i}`, file);
+      subjects.push({ name: LADDER[i]!.name, bundle: outfile, bytes: readFileSync(outfile).length, samples: [] });
+    }
+    const zodMini = path.join(dir, 'step-zod-mini.mjs');
+    writeFileSync(
+      zodMini,
+      entrySource([
+        ...LADDER.slice(0, 5),
+        { name: 'zod/mini', imports: ["import { z } from 'zod/mini';"], keep: ['z.object({ a: z.string() })'] },
+      ]),
+    );
+    const mini = await bundle('step-zod-mini', zodMini);
+    subjects.push({
+      name: '(branch) zod/mini in place of zod',
+      bundle: mini.outfile,
+      bytes: readFileSync(mini.outfile).length,
+      samples: [],
+    });
+    const lazyStack = await bundle('step-http-lazy', path.join(dir, `step-${LADDER.length - 1}.mjs`), [
+      rewrites(['lazy']),
+    ]);
+    subjects.push({
+      name: '(branch) the HTTP stack without the eager idempotency/rate-limit imports',
+      bundle: lazyStack.outfile,
+      bytes: readFileSync(lazyStack.outfile).length,
+      samples: [],
+    });
+    const whole = await bundle('function', path.join(projectRoot, entry));
+    subjects.push({
+      name: `${functionName} (${entry}), house options`,
+      bundle: whole.outfile,
+      bytes: readFileSync(whole.outfile).length,
+      samples: [],
+    });
+    const branches: [string, string, Rewrite[], boolean][] = [
+      ['function-lazy', `${functionName} without the eager imports in route.ts`, ['lazy'], true],
+      ['function-zod-ns', `${functionName} with \`import * as z from 'zod'\``, ['zod'], true],
+      ['function-both', `${functionName} with both`, ['lazy', 'zod'], true],
+      ['function-both', `${functionName} with both, without --enable-source-maps`, ['lazy', 'zod'], false],
+    ];
+    for (const [dirName, name, which, sourceMaps] of branches) {
+      const built = await bundle(dirName, path.join(projectRoot, entry), [rewrites(which)]);
+      subjects.push({
+        name,
+        bundle: built.outfile,
+        bytes: readFileSync(built.outfile).length,
+        samples: [],
+        ...(sourceMaps ? {} : { env: withoutSourceMaps }),
+      });
+    }
+
+    const random = prng(3);
+    for (let r = 0; r <= runs; r++) {
+      for (const s of shuffle(subjects, random)) {
+        const sample = await coldStart({
+          bundle: s.bundle,
+          event: event.make(r),
+          env: s.env ?? env,
+          name: functionName,
+        });
+        if (r > 0) s.samples.push(sample);
+      }
+      process.stderr.write(`round ${r}/${runs}\n`);
+    }
+
+    // Composition of the function's bundle by package.
+    const output = Object.values(whole.metafile.outputs).find((o) => o.entryPoint !== undefined)!;
+    const byPackage = new Map<string, number>();
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      byPackage.set(packageOf(input), (byPackage.get(packageOf(input)) ?? 0) + bytesInOutput);
+    }
+    const total = [...byPackage.values()].reduce((a, b) => a + b, 0);
+
+    const floorMedian = summarize(subjects[0]!.samples.map((s) => s.wallMs)).median;
+    const floorCpu = summarize(subjects[0]!.samples.map((s) => s.cpuMs)).median;
+    const lines = [
+      `# Cold-start profile of ${functionName}`,
+      '',
+      `Load: \`${load.uptime}\`; ${runs} runs per bundle, interleaved; medians; ratios to the floor (first row).`,
+      '',
+      '| Bundle | KB | Wall | Import | First event | Ratio | CPU | CPU ratio |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- |',
+      ...subjects.map((s) => {
+        const wall = summarize(s.samples.map((x) => x.wallMs)).median;
+        const imp = summarize(s.samples.map((x) => x.importMs)).median;
+        const first = summarize(s.samples.map((x) => x.firstEventMs)).median;
+        const cpu = summarize(s.samples.map((x) => x.cpuMs)).median;
+        return (
+          `| ${s.name} | ${Math.round(s.bytes / 1024)} | ${round(wall)} ms | ${round(imp)} ms | ${round(first)} ms | ` +
+          `${(wall / floorMedian).toFixed(2)}× | ${round(cpu)} ms | ${(cpu / floorCpu).toFixed(2)}× |`
+        );
+      }),
+      '',
+      `## ${entry}: bytes in the minified bundle by package (${Math.round(total / 1024)} KB)`,
+      '',
+      '| Package | KB | Share |',
+      '| --- | --- | --- |',
+      ...[...byPackage]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 15)
+        .map(([name, bytes]) => `| ${name} | ${Math.round(bytes / 1024)} | ${Math.round((bytes / total) * 100)}% |`),
+    ];
+    const text = `${lines.join('\n')}\n`;
+    writeFileSync(path.join(dir, '..', 'profile.md'), text);
+    console.log(text);
+  } finally {
+    await cloud.stop();
+  }
+};
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
