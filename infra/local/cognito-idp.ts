@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { replyAwsJson } from './aws-json.ts';
 import type { UserPoolSpec } from './template.ts';
 
 /** A user of a local user pool. */
@@ -306,7 +307,7 @@ export const startLocalCognitoIdp = async (options: {
     const operation = /^AWSCognitoIdentityProviderService\.(\w+)$/.exec(String(req.headers['x-amz-target'] ?? ''))?.[1];
     const serve = operation ? operations[operation] : undefined;
     if (req.method !== 'POST' || !operation || !serve) {
-      return reply(res, 400, {
+      return replyAwsJson(res, 400, {
         __type: 'UnknownOperationException',
         message: `the local Cognito serves ${Object.keys(operations).join(', ')}, not ${operation ?? `${req.method} ${req.url}`}`,
       });
@@ -316,19 +317,19 @@ export const startLocalCognitoIdp = async (options: {
     try {
       request = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
     } catch {
-      return reply(res, 400, { __type: 'SerializationException', message: 'the request body is not JSON' });
+      return replyAwsJson(res, 400, { __type: 'SerializationException', message: 'the request body is not JSON' });
     }
     try {
-      reply(res, 200, (await serve(request)) as Record<string, unknown>);
+      replyAwsJson(res, 200, (await serve(request)) as Record<string, unknown>);
     } catch (error) {
       if (!(error instanceof CognitoError)) throw error;
-      reply(res, 400, { __type: error.type, message: error.message });
+      replyAwsJson(res, 400, { __type: error.type, message: error.message });
     }
   };
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: Error) => {
-      if (!res.headersSent) reply(res, 500, { __type: 'InternalErrorException', message: error.message });
+      if (!res.headersSent) replyAwsJson(res, 500, { __type: 'InternalErrorException', message: error.message });
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -373,13 +374,3 @@ export const startLocalCognitoIdp = async (options: {
   };
 };
 
-const reply = (res: ServerResponse, status: number, body: Record<string, unknown>) => {
-  const payload = Buffer.from(JSON.stringify(body));
-  res.writeHead(status, {
-    'content-type': 'application/x-amz-json-1.1',
-    'content-length': payload.length,
-    'x-amzn-requestid': randomUUID(),
-    ...(status >= 400 && typeof body.__type === 'string' ? { 'x-amzn-errortype': body.__type } : {}),
-  });
-  res.end(payload);
-};

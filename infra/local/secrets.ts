@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { replyAwsJson } from './aws-json.ts';
 import type { SecretSpec } from './types.ts';
 
 /** The local stand-in for Secrets Manager: `GetSecretValue` for every secret of the template. */
@@ -104,7 +105,7 @@ export const startLocalSecretsManager = async (options: {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const target = String(req.headers['x-amz-target'] ?? '');
     if (req.method !== 'POST' || target !== 'secretsmanager.GetSecretValue') {
-      return reply(res, 400, {
+      return replyAwsJson(res, 400, {
         __type: 'UnknownOperationException',
         message: `the local Secrets Manager serves GetSecretValue only, not ${target || `${req.method} ${req.url}`}`,
       });
@@ -113,14 +114,14 @@ export const startLocalSecretsManager = async (options: {
     try {
       request = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
     } catch {
-      return reply(res, 400, { __type: 'SerializationException', message: 'the request body is not JSON' });
+      return replyAwsJson(res, 400, { __type: 'SerializationException', message: 'the request body is not JSON' });
     }
     const secretId = String(request.SecretId ?? '');
     const spec = find(secretId);
     counts.set(spec?.name ?? secretId, (counts.get(spec?.name ?? secretId) ?? 0) + 1);
     const secret = spec && values.get(spec.name);
     if (!spec || !secret) {
-      return reply(res, 400, {
+      return replyAwsJson(res, 400, {
         __type: 'ResourceNotFoundException',
         Message: "Secrets Manager can't find the specified secret.",
       });
@@ -130,12 +131,12 @@ export const startLocalSecretsManager = async (options: {
       (request.VersionId !== undefined && request.VersionId !== secret.versionId) ||
       (request.VersionStage !== undefined && request.VersionStage !== 'AWSCURRENT')
     ) {
-      return reply(res, 400, {
+      return replyAwsJson(res, 400, {
         __type: 'ResourceNotFoundException',
         Message: "Secrets Manager can't find the specified secret value for the given version.",
       });
     }
-    reply(res, 200, {
+    replyAwsJson(res, 200, {
       ARN: spec.arn,
       Name: spec.name,
       VersionId: secret.versionId,
@@ -147,7 +148,7 @@ export const startLocalSecretsManager = async (options: {
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: Error) => {
-      if (!res.headersSent) reply(res, 500, { __type: 'InternalServiceError', message: error.message });
+      if (!res.headersSent) replyAwsJson(res, 500, { __type: 'InternalServiceError', message: error.message });
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -170,16 +171,6 @@ export const startLocalSecretsManager = async (options: {
   };
 };
 
-const reply = (res: ServerResponse, status: number, body: Record<string, unknown>) => {
-  const payload = Buffer.from(JSON.stringify(body));
-  res.writeHead(status, {
-    'content-type': 'application/x-amz-json-1.1',
-    'content-length': payload.length,
-    'x-amzn-requestid': randomUUID(),
-    ...(status >= 400 && typeof body.__type === 'string' ? { 'x-amzn-errortype': body.__type } : {}),
-  });
-  res.end(payload);
-};
 
 /** A stable six-character suffix for a local secret ARN (AWS appends six random characters to the name). */
 export const secretArnSuffix = (name: string): string => createHash('sha256').update(name).digest('hex').slice(0, 6);
