@@ -73,6 +73,23 @@ export interface Endpoint {
   timeoutSeconds?: number;
 }
 
+/**
+ * A capability's functions when each serves one route: `[id, file, route, table access]` rows become endpoints
+ * `<prefix><id>` with entry `functions/<folder>/<file>.ts`.
+ */
+const oneRoutePerFunction = (
+  prefix: string,
+  folder: string,
+  rows: readonly (readonly [string, string, RouteContract, 'RO' | 'RW'])[],
+): Endpoint[] =>
+  rows.map(([id, file, route, table]) => ({
+    id: `${prefix}${id}`,
+    entry: `functions/${folder}/${file}.ts`,
+    description: `${route.method} ${route.path}`,
+    routes: [route],
+    table,
+  }));
+
 /** Every HTTP function of the stack: the CDK app builds the API from it and the OpenAPI document lists it. */
 export const endpoints: readonly Endpoint[] = [
   {
@@ -186,38 +203,22 @@ export const endpoints: readonly Endpoint[] = [
   },
   // Surveys (SKM): the public form and JSON API, staff reports (shared/surveys). Rate-limited routes get the key
   // of the client pseudonyms from the stack.
-  ...(
-    [
-      ['Form', 'get-form', surveyFormRoute, 'RO'],
-      ['SubmitForm', 'post-form', submitSurveyFormRoute, 'RW'],
-      ['CreateResponse', 'create-response', createSurveyResponseRoute, 'RW'],
-      ['Report', 'get-report', surveyReportRoute, 'RO'],
-      ['SetPopulation', 'set-population', setSurveyPopulationRoute, 'RW'],
-    ] as const
-  ).map(([id, file, route, table]) => ({
-    id: `Survey${id}`,
-    entry: `functions/surveys/${file}.ts`,
-    description: `${route.method} ${route.path}`,
-    routes: [route],
-    table,
-  })),
+  ...oneRoutePerFunction('Survey', 'surveys', [
+    ['Form', 'get-form', surveyFormRoute, 'RO'],
+    ['SubmitForm', 'post-form', submitSurveyFormRoute, 'RW'],
+    ['CreateResponse', 'create-response', createSurveyResponseRoute, 'RW'],
+    ['Report', 'get-report', surveyReportRoute, 'RO'],
+    ['SetPopulation', 'set-population', setSurveyPopulationRoute, 'RW'],
+  ]),
   // Forms and their submissions (shared/forms); the approval workflow builds on submissions.
-  ...(
-    [
-      ['CreateForm', 'post-form', createFormRoute, 'RW'],
-      ['ListForms', 'get-forms', listFormsRoute, 'RO'],
-      ['GetForm', 'get-form', getFormRoute, 'RO'],
-      ['NewFormVersion', 'post-form-version', newFormVersionRoute, 'RW'],
-      ['SetFormStatus', 'post-form-status', setFormStatusRoute, 'RW'],
-      ['SubmitForm', 'post-submission', submitFormRoute, 'RW'],
-      ['ListSubmissions', 'get-submissions', listSubmissionsRoute, 'RO'],
-      ['GetSubmission', 'get-submission', getSubmissionRoute, 'RO'],
-    ] as const
-  ).map(([id, file, route, table]) => ({
-    id: `Forms${id}`,
-    entry: `functions/forms/${file}.ts`,
-    description: `${route.method} ${route.path}`,
-    routes: [route],
-    table,
-  })),
+  ...oneRoutePerFunction('Forms', 'forms', [
+    ['CreateForm', 'post-form', createFormRoute, 'RW'],
+    ['ListForms', 'get-forms', listFormsRoute, 'RO'],
+    ['GetForm', 'get-form', getFormRoute, 'RO'],
+    ['NewFormVersion', 'post-form-version', newFormVersionRoute, 'RW'],
+    ['SetFormStatus', 'post-form-status', setFormStatusRoute, 'RW'],
+    ['SubmitForm', 'post-submission', submitFormRoute, 'RW'],
+    ['ListSubmissions', 'get-submissions', listSubmissionsRoute, 'RO'],
+    ['GetSubmission', 'get-submission', getSubmissionRoute, 'RO'],
+  ]),
 ];
