@@ -373,4 +373,3 @@ export const startLocalCognitoIdp = async (options: {
     },
   };
 };
-

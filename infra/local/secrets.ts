@@ -171,6 +171,5 @@ export const startLocalSecretsManager = async (options: {
   };
 };
 
-
 /** A stable six-character suffix for a local secret ARN (AWS appends six random characters to the name). */
 export const secretArnSuffix = (name: string): string => createHash('sha256').update(name).digest('hex').slice(0, 6);
