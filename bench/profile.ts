@@ -1,5 +1,5 @@
 /**
- * Where a function's cold start goes: `npx tsx bench/profile.ts [--runs 10] [--function GetHealth]`.
+ * Where a function's cold start goes: `npx tsx bench/profile.ts [--runs 10] [--function PlatformApi]`.
  *
  * 1. The bundle's composition: bytes in the output per package (esbuild's metafile, house options).
  * 2. An import ladder: bundles that add one part of the HTTP stack at a time to the floor (DynamoDB client + one
@@ -27,7 +27,7 @@ const { values: args } = parseArgs({
   options: { runs: { type: 'string' }, function: { type: 'string' } },
 });
 const runs = Number(args.runs ?? 10);
-const functionName = args.function ?? 'GetHealth';
+const functionName = args.function ?? 'PlatformApi';
 const dir = path.join(projectRoot, 'bench', 'results', 'tmp', 'profile');
 mkdirSync(dir, { recursive: true });
 

@@ -22,8 +22,8 @@ import { surveyUnit } from './survey/payload.ts';
 const HELP = `npm run bench [-- options]
   --runs <n>               cold-start runs per bundle (default 15; one unmeasured run first)
   --only <regex>           cold starts of the functions whose logical id matches (partial run)
-  --variants <a,b>         functions whose bundling variants are measured (default: GetHealth,
-                           SurveyCreateResponse and the largest bundle); "none" for none
+  --variants <a,b>         functions whose bundling variants are measured (default: PlatformApi,
+                           SurveyPublicApi and the largest bundle); "none" for none
   --skip <cold,survey>     leave benchmarks out (partial run)
   --warmup-seconds <s>     DynamoDB Local warm-up before measuring (default 20)
   --sequential <n>         survey submits measured sequentially, per kind (default 300)
@@ -182,7 +182,7 @@ const main = async (): Promise<number> => {
           ? []
           : options.variants
             ? options.variants.split(',')
-            : ['GetHealth', 'SurveyCreateResponse', largest?.logicalId.replace(/Fn[0-9A-F]{8}$/, '') ?? ''];
+            : ['PlatformApi', 'SurveyPublicApi', largest?.logicalId.replace(/Fn[0-9A-F]{8}$/, '') ?? ''];
       log(`cold starts: ${options.runs} runs per bundle; variants for ${variantFunctions.join(', ') || 'none'}`);
       coldStart = await runColdStarts({
         cloud,

@@ -10,6 +10,8 @@ import { Mail } from './constructs/mail.ts';
 import { Monitoring } from './constructs/monitoring.ts';
 import { Operations } from './constructs/operations.ts';
 import { Secrets } from './constructs/secrets.ts';
+import { SurveyJobs } from './constructs/surveys.ts';
+import { Workflow } from './constructs/workflow.ts';
 
 export interface AbdiStackProps extends StackProps {
   stage: string;
@@ -76,6 +78,9 @@ export class AbdiStack extends Stack {
       mailFrom: props.mailFrom,
     });
 
+    // The approval engine (before the endpoints: some start executions or answer task tokens).
+    const workflow = new Workflow(this, 'Workflow', { stage, table: data.table, mail, monitoring });
+
     for (const endpoint of endpoints) {
       const fn = new AbdiFunction(this, endpoint.id, {
         entry: endpoint.entry,
@@ -97,12 +102,16 @@ export class AbdiStack extends Stack {
       if (endpoint.nipHmac) fn.bindSecret(this.secrets.nipHmac, NIP_HMAC_SECRET_ENV);
       if (endpoint.cognitoAdmin) auth.grantAdmin(fn, endpoint.cognitoAdmin);
       if (endpoint.mail) mail.bindMail(fn);
+      if (endpoint.approvals?.includes('start')) workflow.grantStart(fn);
+      if (endpoint.approvals?.includes('signal')) workflow.grantSignal(fn);
       api.addRoutes(fn, endpoint.routes);
       monitoring.watchFunction(endpoint.id, fn.fn);
     }
 
     monitoring.watchFunction('MailSesEvents', mail.eventsFunction.fn);
     monitoring.watchMail();
-    new Operations(this, 'Operations', { stage, table: data.table, mail, monitoring });
+    new SurveyJobs(this, 'Surveys', { stage, table: data.table, mail, monitoring });
+    const operations = new Operations(this, 'Operations', { stage, table: data.table, mail, monitoring });
+    workflow.grantSignal(operations.reconciler, { operate: true });
   }
 }

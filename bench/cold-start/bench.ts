@@ -183,8 +183,8 @@ export const runColdStarts = async (options: ColdStartOptions): Promise<ColdStar
   const eventContext = { routes: cloud.system.routes, adminClaims, unit: options.unit };
 
   const functions = cloud.system.functions.filter((fn) => !options.only || options.only.test(fn.logicalId));
-  const health = cloud.system.functions.find((fn) => fn.logicalId.startsWith('GetHealth'));
-  if (!health) throw new Error('the template has no GetHealth function: the floor borrows its environment');
+  const health = cloud.system.functions.find((fn) => fn.logicalId.startsWith('PlatformApi'));
+  if (!health) throw new Error('the template has no PlatformApi function: the floor borrows its environment');
 
   rmSync(options.workDir, { recursive: true, force: true });
   const subjects: Subject[] = [];

@@ -4,7 +4,7 @@ import { surveyFormRoute } from '#shared/surveys/contracts';
 import { openSurveyForm } from '#shared/surveys/form';
 import { surveyFormPage } from '#shared/surveys/pages';
 
-export const handler = httpRoute(surveyFormRoute, async ({ params }) => ({
+export const handler = httpRoute(surveyFormRoute, async ({ params, query }) => ({
   status: 200,
-  html: surveyFormPage(await openSurveyForm(documents, tableName(), params.unitCode, new Date())),
+  html: surveyFormPage(await openSurveyForm(documents, tableName(), params.unitCode, new Date(), query.tiket)),
 }));

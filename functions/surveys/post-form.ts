@@ -8,5 +8,5 @@ export const handler = httpRoute(submitSurveyFormRoute, async ({ params, body })
   const outcome = await submitSurveyForm(documents, tableName(), params.unitCode, body, new Date());
   return outcome.kind === 'thanks'
     ? { status: 200, html: thankYouPage(outcome.unit) }
-    : { status: 422, html: surveyFormPage(outcome) };
+    : { status: outcome.status, html: surveyFormPage(outcome) };
 });

@@ -13,6 +13,7 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 
 export interface MonitoringProps {
@@ -98,6 +99,14 @@ export class Monitoring extends Construct {
   watchReconciler(): void {
     this.alarm('ReconcilerFailures', this.countMetric('ReconcilerFailed', Duration.minutes(5)), 1);
     this.alarm('ReconcilerRepairs', this.countMetric('ReconcilerRepaired', Duration.hours(1)), 5);
+  }
+
+  /** Approval executions that failed, timed out or were aborted: a request stopped moving. */
+  watchStateMachine(machine: IStateMachine): void {
+    const period = Duration.minutes(5);
+    this.alarm('ApprovalExecutionsFailed', machine.metricFailed({ period, statistic: 'Sum' }), 1);
+    this.alarm('ApprovalExecutionsTimedOut', machine.metricTimedOut({ period, statistic: 'Sum' }), 1);
+    this.alarm('ApprovalExecutionsAborted', machine.metricAborted({ period, statistic: 'Sum' }), 1);
   }
 
   /**

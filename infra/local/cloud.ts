@@ -86,6 +86,7 @@ const emptyFaults = (): FaultPlan => ({
   dynamodb: { transactionConflictRate: 0, throttleRate: 0 },
   ses: { failureRate: 0 },
   lambda: { throwOnce: new Set() },
+  sfn: { unavailable: new Set() },
 });
 
 const listen = (server: Server, port: number): Promise<number> =>
@@ -213,7 +214,7 @@ export const startLocalCloud = async (options: LocalCloudOptions = {}): Promise<
       accountId: LOCAL_ACCOUNT,
     });
     stops.push(async () => sfn.stop());
-    sfnServer.on('request', sfnRequestHandler(sfn));
+    sfnServer.on('request', sfnRequestHandler(sfn, faults));
 
     const pool = system.userPools[0];
     const authorizer = system.routes.find((r) => r.authorizer)?.authorizer;

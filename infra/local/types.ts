@@ -98,6 +98,13 @@ export interface FaultPlan {
     /** Function names (or logical ids) whose next invocation throws once, before running the handler. */
     throwOnce: Set<string>;
   };
+  sfn: {
+    /**
+     * Step Functions operations (`SendTaskSuccess`, `StartExecution`, ...) answered 503 ServiceUnavailable until
+     * removed: a caller that committed to the database and then cannot signal, as in an outage or a crash.
+     */
+    unavailable: Set<string>;
+  };
 }
 
 /** Where the runtime sends the output lines of functions (stdout/stderr of each worker). */

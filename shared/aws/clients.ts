@@ -2,6 +2,7 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 // AWS clients, created once per execution environment. Locally the runtime points them at its emulators through
@@ -16,6 +17,8 @@ export const ses = /* @__PURE__ */ new SESv2Client({});
 export const secretsManager = /* @__PURE__ */ new SecretsManagerClient({});
 // Pure too: only the staff administration functions talk to the user pool.
 export const cognito = /* @__PURE__ */ new CognitoIdentityProviderClient({});
+// And only the functions that start approval executions or answer their task tokens bundle Step Functions.
+export const sfn = /* @__PURE__ */ new SFNClient({});
 
 /** Name of the domain table, from the function's environment (set by `AbdiFunction.bindTable`). */
 export const tableName = (): string => {

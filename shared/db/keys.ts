@@ -151,6 +151,21 @@ export const surveyPopulationKeys = (unitCode: string, period: string) => ({
   SK: period,
 });
 
+/** A batch of printed survey tickets of a unit (its codes, for the sheet), in the unit's batch partition. */
+export const surveyTicketBatchKeys = (unitCode: string, batchId: string) => ({
+  PK: `SURVEY_TICKET_BATCH#${unitCode}`,
+  SK: batchId,
+});
+
+/** One single-use survey ticket, keyed by its code: consumed by a condition in the response's transaction. */
+export const surveyTicketKeys = (code: string) => ({ PK: `SURVEY_TICKET#${code}`, SK: 'SURVEY_TICKET' });
+
+/** The low-score alert of a unit for a WIB month: created once, with the mail it sends. */
+export const surveyAlertKeys = (unitCode: string, month: string) => ({
+  PK: `SURVEY_ALERT#${unitCode}`,
+  SK: month,
+});
+
 /** A form's head item: title, status, latest and published versions; all forms are listed through GSI1. */
 export const formKeys = (formId: string, status: string, title: string) => ({
   PK: `FORM#${formId}`,
@@ -174,3 +189,56 @@ export const submissionKeys = (id: string, officeCode: string, formId: string, c
   GSI2PK: `FORM_SUBMISSIONS#${formId}`,
   GSI2SK: `${createdAt}#${id}`,
 });
+
+/** A workflow definition's head item: name and latest version; all definitions are listed through GSI1. */
+export const workflowKeys = (workflowId: string, name: string) => ({
+  PK: `WORKFLOW#${workflowId}`,
+  SK: 'WORKFLOW',
+  GSI1PK: 'WORKFLOWS',
+  GSI1SK: `${name.toLocaleLowerCase('id')}#${workflowId}`,
+});
+
+/** One immutable version of a workflow definition's stages, in its partition (submissions pin a version). */
+export const workflowVersionKeys = (workflowId: string, version: number) => ({
+  PK: `WORKFLOW#${workflowId}`,
+  SK: `VERSION#${String(version).padStart(4, '0')}`,
+});
+
+const two = (n: number) => String(n).padStart(2, '0');
+
+/** A stage of one round of a submission's approval, in the submission's partition (sorted by round then stage). */
+export const stageKeys = (submissionId: string, round: number, stageIndex: number) => ({
+  PK: `SUBMISSION#${submissionId}`,
+  SK: `STAGE#${two(round)}#${two(stageIndex)}`,
+});
+
+/** A seat's vote in a stage: created with `attribute_not_exists`, so a seat decides once. */
+export const voteKeys = (submissionId: string, round: number, stageIndex: number, seat: string) => ({
+  PK: `SUBMISSION#${submissionId}`,
+  SK: `VOTE#${two(round)}#${two(stageIndex)}#${seat}`,
+});
+
+/** An append-only audit entry of a submission (ULID sort key: in the order things happened). */
+export const auditKeys = (submissionId: string, entryId: string) => ({
+  PK: `SUBMISSION#${submissionId}`,
+  SK: `AUDIT#${entryId}`,
+});
+
+/** An email link, keyed by the SHA-256 of its token (the token itself is never stored). */
+export const linkKeys = (tokenHash: string) => ({ PK: `LINK#${tokenHash}`, SK: 'LINK' });
+
+/**
+ * GSI3 marker of an item that still owes Step Functions a signal (an execution to start, a task token to answer):
+ * set in the transaction that creates the debt, removed once the signal went out. The reconciler reads the marker
+ * partition instead of scanning.
+ */
+export const workflowSignalMarker = (at: string, itemKey: { PK: string; SK: string }) => ({
+  GSI3PK: workflowSignalPartition(),
+  GSI3SK: `${at}#${itemKey.PK}#${itemKey.SK}`,
+});
+
+/** GSI3 partition of the items owing a workflow signal (see {@link workflowSignalMarker}). */
+export const workflowSignalPartition = (): string => 'WORKFLOW_SIGNAL';
+
+/** The working-day calendar of a year: holidays and cuti bersama (dates `YYYY-MM-DD`) an admin maintains. */
+export const calendarKeys = (year: number) => ({ PK: 'CALENDAR', SK: String(year) });

@@ -50,6 +50,9 @@ export const Submission = z
     submittedBy: z.string(),
     status: SubmissionStatus,
     values: z.record(z.string(), z.unknown()),
+    workflowId: z.string().optional().meta({ description: 'The approval workflow, pinned at submission' }),
+    workflowVersion: z.number().int().optional(),
+    round: z.number().int().optional().meta({ description: 'Approval round (1 + resubmissions)' }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

@@ -1,9 +1,10 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type * as z from 'zod';
 import { decodeCursor, encodeCursor } from '#shared/db/cursor';
-import { formKeys, formVersionKeys, submissionKeys } from '#shared/db/keys';
+import { formKeys, formVersionKeys, submissionKeys, workflowKeys, workflowSignalMarker } from '#shared/db/keys';
 import { transact } from '#shared/db/transact';
 import { ConflictError, InvalidError, NotFoundError } from '#shared/errors';
+import { hooksFor } from '#shared/workflow/hooks';
 import type { FormDetail, FormSummary, NewForm, Submission } from './contracts.ts';
 import { compileForm, type FieldDefinition } from './definition.ts';
 
@@ -42,6 +43,27 @@ const readFields = async (store: FormStore, formId: string, version: number): Pr
   );
   if (!Item) throw new NotFoundError(`Versi ${version} formulir ini tidak ada`);
   return Item.fields as FieldDefinition[];
+};
+
+/**
+ * What a form brings to its submissions beyond fields: the workflow attached (with its latest version, which each
+ * submission pins) and the capability hooks named on the form head.
+ */
+const readAttachments = async (
+  store: FormStore,
+  formId: string,
+): Promise<{ workflow?: { id: string; version: number }; hooks?: string }> => {
+  const { Item } = await store.db.send(
+    new GetCommand({ TableName: store.table, Key: { PK: `FORM#${formId}`, SK: 'FORM' }, ConsistentRead: true }),
+  );
+  const hooks = typeof Item?.hooks === 'string' ? Item.hooks : undefined;
+  if (typeof Item?.workflowId !== 'string') return { hooks };
+  const { PK, SK } = workflowKeys(Item.workflowId, '');
+  const { Item: workflow } = await store.db.send(
+    new GetCommand({ TableName: store.table, Key: { PK, SK }, ConsistentRead: true }),
+  );
+  if (!workflow) throw new ConflictError('Alur persetujuan formulir ini tidak ditemukan; hubungi administrator.');
+  return { workflow: { id: Item.workflowId, version: Number(workflow.latestVersion) }, hooks };
 };
 
 const changed = () => new ConflictError('Formulir telah diubah orang lain; muat ulang lalu coba lagi.');
@@ -226,11 +248,12 @@ export const submitForm = async (
   store: FormStore,
   formId: string,
   values: Record<string, unknown>,
-  by: { sub: string; officeCode: string },
+  by: { sub: string; officeCode: string; name?: string; email?: string },
   id: string,
   now: Date,
 ): Promise<StoredSubmission> => {
   const head = await readHead(store, formId);
+  const attached = await readAttachments(store, formId);
   if (head.status !== 'published' || head.publishedVersion === undefined) {
     throw new ConflictError('Formulir ini tidak sedang dibuka untuk pengajuan');
   }
@@ -256,16 +279,43 @@ export const submitForm = async (
     values: parsed.data as Record<string, unknown>,
     createdAt: at,
     updatedAt: at,
+    ...(attached.workflow
+      ? { workflowId: attached.workflow.id, workflowVersion: attached.workflow.version, round: 1 }
+      : {}),
   };
+  const keys = submissionKeys(id, by.officeCode, formId, at);
+  const hookItems =
+    (await hooksFor(attached.hooks).preSubmit?.(
+      { id, formId, officeCode: by.officeCode, submittedBy: by.sub, values: submission.values, round: 1 },
+      now,
+    )) ?? [];
   await transact(store.db, [
     {
       put: {
         TableName: store.table,
-        Item: { ...submissionKeys(id, by.officeCode, formId, at), _v: 1, entity: 'submission', ...submission },
+        Item: {
+          ...keys,
+          _v: 1,
+          entity: 'submission',
+          ...submission,
+          requesterName: by.name,
+          requesterEmail: by.email || undefined,
+          hooks: attached.hooks,
+          ...(attached.workflow
+            ? {
+                workflowId: attached.workflow.id,
+                workflowVersion: attached.workflow.version,
+                round: 1,
+                // Owes the approval machine a start until its first step runs (the reconciler's marker).
+                ...workflowSignalMarker(at, { PK: keys.PK, SK: keys.SK }),
+              }
+            : {}),
+        },
         ConditionExpression: 'attribute_not_exists(PK)',
       },
       onConditionFailed: () => new ConflictError('Pengajuan ini sudah tersimpan'),
     },
+    ...hookItems,
     {
       conditionCheck: {
         TableName: store.table,
@@ -289,6 +339,9 @@ const submissionOf = (item: Record<string, unknown>): StoredSubmission => ({
   submittedBy: String(item.submittedBy),
   status: item.status as StoredSubmission['status'],
   values: (item.values ?? {}) as Record<string, unknown>,
+  ...(typeof item.workflowId === 'string'
+    ? { workflowId: item.workflowId, workflowVersion: Number(item.workflowVersion), round: Number(item.round ?? 1) }
+    : {}),
   createdAt: String(item.createdAt),
   updatedAt: String(item.updatedAt),
 });

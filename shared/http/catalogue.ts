@@ -35,11 +35,34 @@ import {
 } from '#shared/staff/contracts';
 import {
   createSurveyResponseRoute,
+  createTicketBatchRoute,
+  exportCsvRoute,
+  exportXlsxRoute,
+  followUpSuggestionRoute,
+  listSuggestionsRoute,
   setSurveyPopulationRoute,
   submitSurveyFormRoute,
   surveyFormRoute,
+  surveyOverviewRoute,
+  surveyPosterRoute,
+  surveyQrRoute,
   surveyReportRoute,
+  surveyTrendRoute,
+  ticketSheetRoute,
 } from '#shared/surveys/contracts';
+import {
+  approvalPageRoute,
+  attachWorkflowRoute,
+  createWorkflowRoute,
+  decideRoute,
+  getWorkflowRoute,
+  listWorkflowsRoute,
+  newWorkflowVersionRoute,
+  resubmitRoute,
+  submissionProgressRoute,
+  submissionStatusPageRoute,
+  withdrawRoute,
+} from '#shared/workflow/contracts';
 
 /** Cognito admin operations a function may call on the staff user pool. */
 export type CognitoAdminAction =
@@ -68,157 +91,155 @@ export interface Endpoint {
   /** The function sends outbox mail: SES on the sender identity and the mail settings (`Mail.bindMail`). @default false */
   mail?: boolean;
   /**
+   * The function starts approval executions (`start`), answers their task tokens (`signal`), or both. @default neither
+   */
+  approvals?: readonly ('start' | 'signal')[];
+  /**
    * Timeout of the function, in seconds; API Gateway gives up after 30. @default the house default (10)
    */
   timeoutSeconds?: number;
 }
 
 /**
- * A capability's functions when each serves one route: `[id, file, route, table access]` rows become endpoints
- * `<prefix><id>` with entry `functions/<folder>/<file>.ts`.
+ * A capability's function: one Lambda serving several routes through its entry's route table
+ * (`functions/<entry>.ts`, see `shared/http/router.ts`).
  */
-const oneRoutePerFunction = (
-  prefix: string,
-  folder: string,
-  rows: readonly (readonly [string, string, RouteContract, 'RO' | 'RW'])[],
-): Endpoint[] =>
-  rows.map(([id, file, route, table]) => ({
-    id: `${prefix}${id}`,
-    entry: `functions/${folder}/${file}.ts`,
-    description: `${route.method} ${route.path}`,
-    routes: [route],
-    table,
-  }));
+const capability = (
+  id: string,
+  entry: string,
+  description: string,
+  routes: readonly RouteContract[],
+  more: Omit<Endpoint, 'id' | 'entry' | 'description' | 'routes'> = {},
+): Endpoint => ({
+  id: `${id}Api`,
+  entry: `functions/${entry}.ts`,
+  description: `abdi ${description}`,
+  routes,
+  ...more,
+});
 
 /** Every HTTP function of the stack: the CDK app builds the API from it and the OpenAPI document lists it. */
 export const endpoints: readonly Endpoint[] = [
-  {
-    id: 'GetHealth',
-    entry: 'functions/platform/get-health.ts',
-    description: 'GET /health',
-    routes: [healthRoute],
-    table: 'RO',
-  },
-  {
-    id: 'GetOpenApi',
-    entry: 'functions/platform/get-openapi.ts',
-    description: 'GET /openapi.json',
-    routes: [openApiRoute],
-  },
-  {
-    id: 'AuthLogin',
-    entry: 'functions/auth/get-login.ts',
-    description: 'GET /auth/login',
-    routes: [loginRoute],
-  },
-  {
-    id: 'AuthCallback',
-    entry: 'functions/auth/get-callback.ts',
-    description: 'GET /auth/callback',
-    routes: [callbackRoute],
-  },
-  {
-    id: 'AuthLogout',
-    entry: 'functions/auth/post-logout.ts',
-    description: 'POST /auth/logout',
-    routes: [logoutRoute],
-  },
-  { id: 'GetMe', entry: 'functions/platform/get-me.ts', description: 'GET /me', routes: [whoAmIRoute], table: 'RO' },
-  // The directory: units, people and heads (shared/directory).
-  ...(
+  capability(
+    'Platform',
+    'platform/api',
+    'health, OpenAPI document, who am I',
+    [healthRoute, openApiRoute, whoAmIRoute],
+    {
+      table: 'RO',
+    },
+  ),
+  capability('Auth', 'auth/api', 'staff sign-in and sign-out', [loginRoute, callbackRoute, logoutRoute]),
+  capability(
+    'Directory',
+    'directory/api',
+    'units, people, heads (shared/directory)',
     [
-      ['ListUnits', 'list-units', listUnitsRoute, 'RO'],
-      ['GetUnit', 'get-unit', getUnitRoute, 'RO'],
-      ['CreateUnit', 'create-unit', createUnitRoute, 'RW'],
-      ['UpdateUnit', 'update-unit', updateUnitRoute, 'RW'],
-      ['ArchiveUnit', 'archive-unit', archiveUnitRoute, 'RW'],
-      ['SetUnitHead', 'set-unit-head', setUnitHeadRoute, 'RW'],
-      ['ImportUnits', 'import-units', importUnitsRoute, 'RW'],
-      ['ListPeople', 'list-people', listPeopleRoute, 'RO'],
-      ['GetPerson', 'get-person', getPersonRoute, 'RO'],
-      ['CreatePerson', 'create-person', createPersonRoute, 'RW', true],
-      ['UpdatePerson', 'update-person', updatePersonRoute, 'RW', true],
-      ['ImportPeople', 'import-people', importPeopleRoute, 'RW', true],
-    ] as const
-  ).map(([id, file, route, table, nipHmac]) => ({
-    id: `Directory${id}`,
-    entry: `functions/directory/${file}.ts`,
-    description: `${route.method} ${route.path}`,
-    routes: [route],
-    table,
-    ...(nipHmac ? { nipHmac } : {}),
-    // Imports validate a whole file, then write up to 2,000 rows in transactions: the gateway's 30 s, not 10.
-    ...(id.startsWith('Import') ? { timeoutSeconds: 29 } : {}),
-  })),
-  // Staff accounts: invitations and access, in the user pool and the directory (shared/staff).
-  ...(
-    [
-      [
-        'Invite',
-        'invite-staff',
-        inviteStaffRoute,
-        'RW',
-        [
-          'AdminCreateUser',
-          'AdminGetUser',
-          'AdminListGroupsForUser',
-          'AdminAddUserToGroup',
-          'AdminRemoveUserFromGroup',
-        ],
+      listUnitsRoute,
+      getUnitRoute,
+      createUnitRoute,
+      updateUnitRoute,
+      archiveUnitRoute,
+      setUnitHeadRoute,
+      importUnitsRoute,
+      listPeopleRoute,
+      getPersonRoute,
+      createPersonRoute,
+      updatePersonRoute,
+      importPeopleRoute,
+    ],
+    // People are stored with their NIP's HMAC. Imports validate a whole file, then write up to 2,000 rows in
+    // transactions: the gateway's 30 s, not 10.
+    { table: 'RW', nipHmac: true, timeoutSeconds: 29 },
+  ),
+  capability(
+    'Staff',
+    'staff/api',
+    'staff accounts: invitations and access, in the user pool and the directory (shared/staff)',
+    [inviteStaffRoute, listStaffRoute, disableStaffRoute, enableStaffRoute, setStaffGroupsRoute],
+    {
+      table: 'RW',
+      cognitoAdmin: [
+        'AdminCreateUser',
+        'AdminGetUser',
+        'AdminListGroupsForUser',
+        'AdminAddUserToGroup',
+        'AdminRemoveUserFromGroup',
+        'AdminDisableUser',
+        'AdminEnableUser',
       ],
-      ['List', 'list-staff', listStaffRoute, 'RO', []],
-      ['Disable', 'disable-staff', disableStaffRoute, 'RW', ['AdminDisableUser']],
-      ['Enable', 'enable-staff', enableStaffRoute, 'RW', ['AdminEnableUser']],
-      [
-        'SetGroups',
-        'set-staff-groups',
-        setStaffGroupsRoute,
-        'RW',
-        ['AdminListGroupsForUser', 'AdminAddUserToGroup', 'AdminRemoveUserFromGroup'],
-      ],
-    ] as const
-  ).map(([id, file, route, table, cognitoAdmin]) => ({
-    id: `Staff${id}`,
-    entry: `functions/staff/${file}.ts`,
-    description: `${route.method} ${route.path}`,
-    routes: [route],
-    table,
-    ...(cognitoAdmin.length > 0 ? { cognitoAdmin } : {}),
-  })),
-  // Failed mail, for admins (shared/mail).
-  {
-    id: 'MailList',
-    entry: 'functions/mail/list-mail.ts',
-    description: 'GET /mail',
-    routes: [listMailRoute],
-    table: 'RO',
-  },
-  {
-    id: 'MailResend',
-    entry: 'functions/mail/resend-mail.ts',
-    description: 'POST /mail/{id}/resend',
-    routes: [resendMailRoute],
+    },
+  ),
+  capability('Mail', 'mail/api', 'failed mail, for admins (shared/mail)', [listMailRoute, resendMailRoute], {
     table: 'RW',
     mail: true,
-  },
+  }),
   // Surveys (SKM): the public form and JSON API, staff reports (shared/surveys). Rate-limited routes get the key
   // of the client pseudonyms from the stack.
-  ...oneRoutePerFunction('Survey', 'surveys', [
-    ['Form', 'get-form', surveyFormRoute, 'RO'],
-    ['SubmitForm', 'post-form', submitSurveyFormRoute, 'RW'],
-    ['CreateResponse', 'create-response', createSurveyResponseRoute, 'RW'],
-    ['Report', 'get-report', surveyReportRoute, 'RO'],
-    ['SetPopulation', 'set-population', setSurveyPopulationRoute, 'RW'],
-  ]),
-  // Forms and their submissions (shared/forms); the approval workflow builds on submissions.
-  ...oneRoutePerFunction('Forms', 'forms', [
-    ['CreateForm', 'post-form', createFormRoute, 'RW'],
-    ['ListForms', 'get-forms', listFormsRoute, 'RO'],
-    ['GetForm', 'get-form', getFormRoute, 'RO'],
-    ['NewFormVersion', 'post-form-version', newFormVersionRoute, 'RW'],
-    ['SetFormStatus', 'post-form-status', setFormStatusRoute, 'RW'],
-    ['SubmitForm', 'post-submission', submitFormRoute, 'RW'],
-    ['ListSubmissions', 'get-submissions', listSubmissionsRoute, 'RO'],
-    ['GetSubmission', 'get-submission', getSubmissionRoute, 'RO'],
-  ]),
+  capability(
+    'SurveyPublic',
+    'surveys/public-api',
+    'survey form, JSON API, QR code and poster (public)',
+    [surveyFormRoute, submitSurveyFormRoute, createSurveyResponseRoute, surveyQrRoute, surveyPosterRoute],
+    { table: 'RW' },
+  ),
+  capability(
+    'SurveyStaff',
+    'surveys/staff-api',
+    'survey reports, tickets, suggestions, trend, overview and CSV exports (staff)',
+    [
+      surveyReportRoute,
+      setSurveyPopulationRoute,
+      createTicketBatchRoute,
+      ticketSheetRoute,
+      listSuggestionsRoute,
+      followUpSuggestionRoute,
+      surveyTrendRoute,
+      surveyOverviewRoute,
+      exportCsvRoute,
+    ],
+    { table: 'RW' },
+  ),
+  // exceljs is large: only the XLSX export pays for it at cold start.
+  capability('SurveyExportXlsx', 'surveys/export-xlsx', 'survey XLSX exports (staff)', [exportXlsxRoute], {
+    table: 'RO',
+  }),
+  capability(
+    'Forms',
+    'forms/api',
+    'forms and their submissions (shared/forms); a submission starts its approval',
+    [
+      createFormRoute,
+      listFormsRoute,
+      getFormRoute,
+      newFormVersionRoute,
+      setFormStatusRoute,
+      submitFormRoute,
+      listSubmissionsRoute,
+      getSubmissionRoute,
+    ],
+    { table: 'RW', approvals: ['start'] },
+  ),
+  // Approval workflows (shared/workflow); the machine's own step functions are in the Workflow construct.
+  capability(
+    'WorkflowAdmin',
+    'workflow/admin-api',
+    'workflow definitions, for admins',
+    [createWorkflowRoute, listWorkflowsRoute, getWorkflowRoute, newWorkflowVersionRoute, attachWorkflowRoute],
+    { table: 'RW' },
+  ),
+  capability(
+    'WorkflowRequests',
+    'workflow/requests-api',
+    'requests in flight: resubmit, withdraw, progress, status page',
+    [resubmitRoute, withdrawRoute, submissionProgressRoute, submissionStatusPageRoute],
+    { table: 'RW', approvals: ['signal'] },
+  ),
+  // Decides; delegation mails the delegate; the client's IP is kept as an HMAC pseudonym.
+  capability('ApprovalLinks', 'workflow/links-api', 'email-link decision pages', [approvalPageRoute, decideRoute], {
+    table: 'RW',
+    approvals: ['signal'],
+    mail: true,
+    nipHmac: true,
+  }),
 ];

@@ -96,7 +96,7 @@ export const httpRoute = <R extends RouteContract>(route: R, impl: (input: Route
   if (route.idempotent && (route.auth === 'public' || html)) {
     throw new Error(`${route.method} ${route.path}: idempotent routes must be staff JSON routes`);
   }
-  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
+  const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use({
       onError: (request) => {
@@ -147,4 +147,6 @@ export const httpRoute = <R extends RouteContract>(route: R, impl: (input: Route
       );
       return toResponse(result);
     });
+  // The contract travels with the handler: a capability's entry point routes on it (`shared/http/router.ts`).
+  return Object.assign(handler, { route });
 };

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { mailNotSent } from '#shared/mail/reconcile';
+import { workflowSignalsOwed } from '#shared/workflow/reconcile';
 
 /**
  * The reconciler repairs what a crash between two steps can leave behind. Each concern is a {@link ReconcilerCheck};
@@ -37,7 +38,7 @@ export interface ReconcilerCheck {
 }
 
 /** Every check, in the order they run. */
-export const reconcilerChecks: readonly ReconcilerCheck[] = [mailNotSent];
+export const reconcilerChecks: readonly ReconcilerCheck[] = [workflowSignalsOwed, mailNotSent];
 
 export interface RunOptions {
   /** Time left in the invocation (the Lambda context's `getRemainingTimeInMillis`). */

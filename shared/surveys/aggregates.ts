@@ -15,7 +15,8 @@ import { RESPONDENT_FIELDS, type RespondentField } from './schemas.ts';
  * - `score#<element>#<score>`: answers with that score (the distribution; their count is the element's answers);
  * - `service#<jenis layanan>`: responses per service received;
  * - `respondent#<field>#<value>`: respondents per optional answer (age band, gender, education, occupation);
- * - `suggestions`: responses with a suggestion.
+ * - `suggestions`: responses with a suggestion;
+ * - `verified`: responses sent with a printed single-use ticket.
  */
 
 /** Aggregate shards of a new month unless a unit's month says otherwise. */
@@ -23,6 +24,7 @@ export const DEFAULT_SHARDS = 4;
 
 const N = 'n';
 const SUGGESTIONS = 'suggestions';
+const VERIFIED = 'verified';
 const sumAttribute = (element: string) => `sum#${element}`;
 const scoreAttribute = (element: string, score: number) => `score#${element}#${score}`;
 const serviceAttribute = (service: string) => `service#${service}`;
@@ -44,6 +46,7 @@ export interface Aggregate {
   services: Record<string, number>;
   respondents: Record<RespondentField, Record<string, number>>;
   suggestions: number;
+  verified: number;
 }
 
 /** What one response adds. */
@@ -52,6 +55,8 @@ export interface ResponseCounts {
   service?: string;
   respondent?: Partial<Record<RespondentField, string>>;
   hasSuggestion: boolean;
+  /** Sent with a printed ticket. @default false */
+  verified?: boolean;
 }
 
 /** An aggregate of no responses. */
@@ -66,6 +71,7 @@ export const emptyAggregate = (instrument: Instrument): Aggregate => ({
   services: {},
   respondents: Object.fromEntries(RESPONDENT_FIELDS.map((f) => [f, {}])) as Aggregate['respondents'],
   suggestions: 0,
+  verified: 0,
 });
 
 const numberOf = (value: unknown): number => (typeof value === 'number' ? value : Number(value ?? 0));
@@ -76,6 +82,7 @@ export const aggregateFromItem = (instrument: Instrument, item: Record<string, u
   if (!item) return aggregate;
   aggregate.responses = numberOf(item[N]);
   aggregate.suggestions = numberOf(item[SUGGESTIONS]);
+  aggregate.verified = numberOf(item[VERIFIED]);
   for (const element of instrument.elements) {
     const counters = aggregate.elements[element.key]!;
     counters.sum = numberOf(item[sumAttribute(element.key)]);
@@ -122,6 +129,7 @@ export const addAggregates = (a: Aggregate, b: Aggregate): Aggregate => ({
     RESPONDENT_FIELDS.map((f) => [f, addCounts(a.respondents[f], b.respondents[f])]),
   ) as Aggregate['respondents'],
   suggestions: a.suggestions + b.suggestions,
+  verified: a.verified + b.verified,
 });
 
 /**
@@ -156,6 +164,7 @@ export const aggregateUpdate = (
     if (value !== undefined) add(respondentAttribute(field, value), 1);
   }
   if (counts.hasSuggestion) add(SUGGESTIONS, 1);
+  if (counts.verified) add(VERIFIED, 1);
 
   const sets = Object.entries(migrations.stamp('survey-aggregate', identity)).map(([name, value], i) => {
     names[`#s${i}`] = name;

@@ -3,10 +3,10 @@ import * as z from 'zod';
 import type { Unit } from '#shared/directory/schemas';
 import { UnitCode } from '#shared/directory/schemas';
 import { type Documents, getUnit } from '#shared/directory/units';
-import { type DomainFieldError, InvalidError, NotFoundError } from '#shared/errors';
+import { ConflictError, type DomainFieldError, InvalidError, NotFoundError } from '#shared/errors';
 import { DEFAULT_INSTRUMENT, type Instrument, instrumentOf } from './instrument.ts';
 import { loadSurveyTarget, type RecordOptions, storeSurveyResponse, unitErrors, unknownUnit } from './responses.ts';
-import { RESPONDENT_FIELDS, SUGGESTION_MAX, SurveyResponseInput } from './schemas.ts';
+import { RESPONDENT_FIELDS, SUGGESTION_MAX, SurveyResponseInput, TicketCode } from './schemas.ts';
 
 /**
  * The survey form as a browser posts it (urlencoded, every value a string) and what becomes of it: the same
@@ -25,7 +25,7 @@ export const SurveyFormFields = z
   .meta({
     description:
       'The survey form, urlencoded: responseId, instrumentVersion, answers.<element> (1..4), service, ' +
-      'respondent.<field>, suggestion; validated as SurveyResponseInput',
+      'respondent.<field>, suggestion, ticket; validated as SurveyResponseInput',
   });
 export type SurveyFormFields = z.output<typeof SurveyFormFields>;
 
@@ -37,6 +37,8 @@ export interface FormValues {
   service: string;
   respondent: Record<string, string>;
   suggestion: string;
+  /** A printed ticket's code, as typed. */
+  ticket: string;
 }
 
 const first = (value: string | string[] | undefined): string =>
@@ -54,6 +56,7 @@ export const formValuesOf = (fields: SurveyFormFields, instrument: Instrument): 
   service: field(fields, 'service'),
   respondent: Object.fromEntries(RESPONDENT_FIELDS.map((f) => [f, field(fields, `respondent.${f}`).trim()])),
   suggestion: field(fields, 'suggestion'),
+  ticket: field(fields, 'ticket').trim().slice(0, 40),
 });
 
 const blankToUndefined = (value: string): string | undefined => (value.trim() === '' ? undefined : value);
@@ -77,6 +80,7 @@ export const inputFromForm = (values: FormValues): Record<string, unknown> => {
     ...(blankToUndefined(values.service) !== undefined ? { service: values.service } : {}),
     ...(Object.keys(respondent).length ? { respondent } : {}),
     ...(blankToUndefined(values.suggestion) !== undefined ? { suggestion: values.suggestion } : {}),
+    ...(values.ticket ? { ticket: values.ticket } : {}),
   };
 };
 
@@ -89,7 +93,8 @@ export interface SurveyForm {
 }
 
 /**
- * A new, blank survey form for a unit, with a fresh response id (a ULID) that a resend of the form will carry.
+ * A new, blank survey form for a unit, with a fresh response id (a ULID) that a resend of the form will carry, and
+ * the ticket code of the link that opened it (a printed ticket's QR code) when it looks like one.
  * @throws NotFoundError for a code that names no active unit (malformed codes included: a mistyped QR link)
  */
 export const openSurveyForm = async (
@@ -97,6 +102,7 @@ export const openSurveyForm = async (
   table: string,
   rawUnitCode: string,
   now: Date,
+  ticket?: string,
 ): Promise<SurveyForm> => {
   const code = UnitCode.safeParse(rawUnitCode);
   const unit = code.success ? await getUnit(client, table, code.data, false) : undefined;
@@ -109,6 +115,7 @@ export const openSurveyForm = async (
       ...formValuesOf({}, instrument),
       responseId: ulid(now.getTime()),
       instrumentVersion: instrument.version,
+      ticket: ticket !== undefined && TicketCode.safeParse(ticket).success ? ticket.trim().toUpperCase() : '',
     },
     errors: [],
   };
@@ -117,7 +124,7 @@ export const openSurveyForm = async (
 /** What a posted form comes to. */
 export type FormOutcome =
   | { kind: 'thanks'; unit: Unit; stored: boolean; honeypot: boolean }
-  | ({ kind: 'invalid' } & SurveyForm);
+  | ({ kind: 'invalid'; status: 409 | 422 } & SurveyForm);
 
 const issuesToErrors = (error: z.ZodError): DomainFieldError[] =>
   error.issues.map((issue) => ({ field: issue.path.map(String).join('.'), message: issue.message }));
@@ -148,14 +155,27 @@ export const submitSurveyForm = async (
   if (!parsed.success || errors.length > 0) {
     // A form without a usable id (tampered with) gets a fresh one, so the corrected form can be sent.
     const responseId = z.ulid().safeParse(values.responseId).success ? values.responseId : ulid(now.getTime());
-    return { kind: 'invalid', unit: target.unit, instrument, values: { ...values, responseId }, errors };
+    return { kind: 'invalid', status: 422, unit: target.unit, instrument, values: { ...values, responseId }, errors };
   }
   try {
     const receipt = await storeSurveyResponse(client, table, target, parsed.data, now, options);
     return { kind: 'thanks', unit: target.unit, stored: receipt.stored, honeypot: false };
   } catch (error) {
     if (error instanceof InvalidError && error.errors) {
-      return { kind: 'invalid', unit: target.unit, instrument, values, errors: error.errors };
+      return { kind: 'invalid', status: 422, unit: target.unit, instrument, values, errors: error.errors };
+    }
+    // A used ticket: the form again with the answers kept, to send without the code.
+    if (error instanceof ConflictError) {
+      return {
+        kind: 'invalid',
+        status: 409,
+        unit: target.unit,
+        instrument,
+        values,
+        errors: [
+          { field: 'ticket', message: `${error.message}. Kosongkan kode tiket untuk tetap mengirim penilaian.` },
+        ],
+      };
     }
     throw error;
   }

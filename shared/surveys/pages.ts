@@ -19,7 +19,7 @@ legend{font-weight:600;float:left;width:100%;padding:0;margin-bottom:.5rem}field
 .opt{display:flex;gap:.75rem;align-items:center;min-height:2.75rem;padding:.25rem .5rem;border-radius:.375rem;cursor:pointer}
 .opt:hover{background:#f2f5f8}.opt input{width:1.25rem;height:1.25rem;margin:0;flex:none}
 label.field{display:block;font-weight:600;margin:.75rem 0 .25rem}
-select,textarea{width:100%;font:inherit;padding:.6rem;border:1px solid #6b7785;border-radius:.375rem;background:#fff;color:var(--ink)}
+input[type=text],select,textarea{width:100%;font:inherit;padding:.6rem;border:1px solid #6b7785;border-radius:.375rem;background:#fff;color:var(--ink)}
 textarea{min-height:7rem}.hint{color:var(--muted);font-size:.9rem;margin:.25rem 0}
 input:focus-visible,select:focus-visible,textarea:focus-visible,button:focus-visible,a:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
 .invalid{border-color:var(--bad);border-width:2px}.field-error{color:var(--bad);font-weight:600;margin:.25rem 0 .5rem}
@@ -41,7 +41,7 @@ const fieldError = (errors: readonly DomainFieldError[], field: string): SafeHtm
 const anchorOf = (field: string): string => {
   if (field.startsWith('answers.')) return `q-${field.slice('answers.'.length)}`;
   if (field.startsWith('respondent.')) return `r-${field.slice('respondent.'.length)}`;
-  return field === 'service' || field === 'suggestion' ? field : 'form-survei';
+  return field === 'service' || field === 'suggestion' || field === 'ticket' ? field : 'form-survei';
 };
 
 const select = (
@@ -70,10 +70,17 @@ export const surveyFormPage = ({ unit, instrument, values, errors }: SurveyForm)
     ...RESPONDENT_FIELDS.map((f) => `respondent.${f}`),
     'service',
     'suggestion',
+    'ticket',
   ]);
   const elementName = (field: string) =>
     instrument.elements.find((e) => `answers.${e.key}` === field)?.name ??
-    (field === 'service' ? 'Jenis layanan' : field === 'suggestion' ? 'Saran' : field);
+    (field === 'service'
+      ? 'Jenis layanan'
+      : field === 'suggestion'
+        ? 'Saran'
+        : field === 'ticket'
+          ? 'Kode tiket'
+          : field);
   const summary = errors.length
     ? html`<div class="errors" role="alert" id="ringkasan-galat">
 <h2>Ada ${errors.length} isian yang perlu diperbaiki</h2>
@@ -103,6 +110,7 @@ ${fieldError(errors, field)}${element.answers.map(
 
   const services = unit.services.map((s) => [s, s] as const);
   const suggestionError = errorFor(errors, 'suggestion');
+  const ticketError = errorFor(errors, 'ticket');
   const body = html`<h1>Survei Kepuasan Masyarakat</h1>
 <p class="unit">${unit.name}</p>
 <p>Terima kasih telah menggunakan layanan kami. Penilaian Anda membantu kami memperbaiki pelayanan. Survei ini
@@ -140,6 +148,11 @@ ${RESPONDENT_FIELDS.map((field) =>
 ${fieldError(errors, 'suggestion')}<textarea id="suggestion" name="suggestion" maxlength="${SUGGESTION_MAX}" aria-describedby="saran-petunjuk${
     suggestionError ? ` ${errorId('suggestion')}` : ''
   }"${suggestionError ? html` class="invalid" aria-invalid="true"` : ''}>${values.suggestion}</textarea>
+<label class="field" for="ticket">Kode tiket (jika petugas memberi Anda tiket)</label>
+<p class="hint" id="tiket-petunjuk">Contoh: ABCDE-23456. Setiap kode hanya berlaku satu kali.</p>
+${fieldError(errors, 'ticket')}<input type="text" id="ticket" name="ticket" value="${values.ticket}" maxlength="20" autocomplete="off" autocapitalize="characters" spellcheck="false" aria-describedby="tiket-petunjuk${
+    ticketError ? ` ${errorId('ticket')}` : ''
+  }"${ticketError ? html` class="invalid" aria-invalid="true"` : ''}>
 <p><button type="submit">Kirim penilaian</button></p>
 </form>`;
   return page({ title: `Survei Kepuasan Masyarakat — ${unit.name}`, body, style: FORM_STYLE });

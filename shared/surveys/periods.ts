@@ -100,3 +100,26 @@ export const periodOfMonths = (months: readonly MonthKey[]): PeriodKey | undefin
     return expected.length === sorted.length && expected.every((m, i) => m === sorted[i]);
   });
 };
+
+/** What kind of period a key names; undefined for a malformed key. */
+export const periodKindOf = (key: string): PeriodKind | undefined =>
+  PeriodKey.safeParse(key).success ? parsePeriodKey(key).kind : undefined;
+
+/** The first month of a period. @throws RangeError for a malformed key */
+export const firstMonthOf = (key: PeriodKey): MonthKey => monthsOfPeriod(key)[0]!;
+
+/** The last month of a period. @throws RangeError for a malformed key */
+export const lastMonthOf = (key: PeriodKey): MonthKey => monthsOfPeriod(key).at(-1)!;
+
+/** The periods of one kind from `from` to `to`, both included, in order (`2026-Q1`..`2026-Q3`: three quarters). */
+export const periodRange = (from: PeriodKey, to: PeriodKey): PeriodKey[] => {
+  const kind = parsePeriodKey(from).kind;
+  const periods: PeriodKey[] = [];
+  for (let month = firstMonthOf(from); month <= lastMonthOf(to); ) {
+    const [year, m] = [Number(month.slice(0, 4)), Number(month.slice(5))];
+    const key = periodKeyOf(new Date(Date.UTC(year, m - 1, 15) - WIB_OFFSET_MS), kind);
+    periods.push(key);
+    month = addMonths(lastMonthOf(key), 1);
+  }
+  return periods;
+};

@@ -2,7 +2,7 @@ import { surveyAggregateKeys, surveyMonthKeys, surveyPopulationKeys, unitKeys } 
 import { type Documents, primaryKey, unitFromItem } from '#shared/directory/units';
 import { InvalidError, NotFoundError } from '#shared/errors';
 import { type Aggregate, addAggregates, aggregateFromItem, emptyAggregate, versionsOf } from './aggregates.ts';
-import { elementGradeOf, ikmOf, nrrOf } from './ikm.ts';
+import { elementGradeOf, ikmOf, nrrOf, roundHalfUp } from './ikm.ts';
 import { DEFAULT_INSTRUMENT, type Instrument, instrumentOf } from './instrument.ts';
 import { type MonthKey, periodOfMonths } from './periods.ts';
 import { minimumSample } from './sample.ts';
@@ -25,6 +25,10 @@ const weakestFirst = (a: { sum: number; count: number }, b: { sum: number; count
   const right = BigInt(b.sum) * BigInt(a.count);
   return left < right ? -1 : left > right ? 1 : 0;
 };
+
+/** `part` in percent of `whole`, rounded half up to 2 decimals from the exact fraction; null of nothing. */
+export const shareOf = (part: number, whole: number): number | null =>
+  whole > 0 ? roundHalfUp({ numerator: 100n * BigInt(part), denominator: BigInt(whole) }, 2).value : null;
 
 /** The report's figures from a summed aggregate, through the pure IKM code. */
 export const reportFigures = (instrument: Instrument, aggregate: Aggregate) => {
@@ -164,6 +168,8 @@ export const unitMonthReport = async (
       }),
     ),
     suggestions: total.suggestions,
+    verified: total.verified,
+    verifiedShare: shareOf(total.verified, total.responses),
     ...(sample ? { sample } : {}),
     byMonth: sortedMonths.map((month) => {
       const graded = ikmOf(instrument, perMonth.get(month)?.elements ?? {});

@@ -11,6 +11,7 @@ import { instrumentOf } from './instrument.ts';
 import { type MonthKey, wibMonthOf } from './periods.ts';
 import type { SurveyResponseInput, SurveyResponseReceipt } from './schemas.ts';
 import { batchGetItems } from './store.ts';
+import { checkTicket, consumeTicket, normalizeTicketCode } from './tickets.ts';
 
 /**
  * Storing survey responses. One response is one transaction of two items:
@@ -152,9 +153,11 @@ class AlreadyStored extends Error {
 }
 
 /**
- * Stores a validated response for a loaded target: the response item and an `ADD` to one random shard of the
- * month's aggregate, in one transaction. A response id stored before is not stored again (`stored: false`).
- * @throws InvalidError when the service received is not one of the unit's (no counter changes)
+ * Stores a validated response for a loaded target: the response item, the ticket it came with (consumed: a
+ * condition that it is the unit's and unused) and an `ADD` to one random shard of the month's aggregate, in one
+ * transaction. A response id stored before is not stored again (`stored: false`).
+ * @throws InvalidError when the service received is not one of the unit's, or the ticket is unknown (no counter
+ *   changes); ConflictError when the ticket was used by another response (nothing changes)
  */
 export const storeSurveyResponse = async (
   client: Documents,
@@ -177,6 +180,8 @@ export const storeSurveyResponse = async (
   const { month } = target;
   const suggestion = input.suggestion ? input.suggestion : undefined;
   const respondent = Object.fromEntries(Object.entries(input.respondent ?? {}).filter(([, v]) => v !== undefined));
+  const ticket = input.ticket === undefined ? undefined : normalizeTicketCode(input.ticket);
+  if (ticket !== undefined) await checkTicket(client, table, ticket, unitCode, responseId);
   const shards = await ensureMonth(client, table, target, instrument.version, now);
   const shard = Math.min(shards - 1, Math.floor((options.random ?? Math.random)() * shards));
 
@@ -200,6 +205,7 @@ export const storeSurveyResponse = async (
                 ...(input.service !== undefined ? { service: input.service } : {}),
                 ...(Object.keys(respondent).length ? { respondent } : {}),
                 ...(suggestion !== undefined ? { suggestion } : {}),
+                ...(ticket !== undefined ? { verified: true } : {}),
                 shard,
                 receivedAt: now.toISOString(),
               }),
@@ -208,6 +214,7 @@ export const storeSurveyResponse = async (
           },
           onConditionFailed: ({ existing }) => new AlreadyStored(existing?.month as string | undefined),
         },
+        ...(ticket !== undefined ? [consumeTicket(table, ticket, unitCode, responseId, now)] : []),
         {
           label: 'survey-aggregate',
           update: aggregateUpdate(
@@ -219,6 +226,7 @@ export const storeSurveyResponse = async (
               service: input.service,
               respondent,
               hasSuggestion: suggestion !== undefined,
+              verified: ticket !== undefined,
             },
           ),
         },

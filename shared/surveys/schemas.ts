@@ -1,7 +1,7 @@
 import * as z from 'zod';
-import { UnitCode } from '#shared/directory/schemas';
+import { UnitCode, UnitType as UnitTypeFilter } from '#shared/directory/schemas';
 import { DEFAULT_INSTRUMENT, type Instrument } from './instrument.ts';
-import { MonthKey, PeriodKey } from './periods.ts';
+import { firstMonthOf, lastMonthOf, MonthKey, PeriodKey, periodKindOf } from './periods.ts';
 
 /**
  * Schemas of the survey (SKM): the single source of validation, types and the OpenAPI document. A response holds
@@ -10,6 +10,17 @@ import { MonthKey, PeriodKey } from './periods.ts';
 
 /** Longest suggestion kept (saran/pengaduan), in characters. */
 export const SUGGESTION_MAX = 1000;
+
+/**
+ * A printed ticket's code as a person types it: ten characters of an alphabet without look-alikes (no I, O, 0, 1),
+ * printed as `XXXXX-XXXXX`; case, a hyphen and spaces are forgiven.
+ */
+export const TicketCode = z
+  .string({ error: 'Kode tiket harus berupa teks' })
+  .regex(
+    /^\s*[A-HJ-NP-Za-hj-np-z2-9]{5}[\s-]?[A-HJ-NP-Za-hj-np-z2-9]{5}\s*$/,
+    'Kode tiket terdiri dari 10 huruf/angka, mis. ABCDE-23456',
+  );
 
 /** Optional respondent data: closed lists, so nothing in them can identify a person. Labels as the form shows them. */
 export const RESPONDENT_OPTIONS = {
@@ -143,6 +154,9 @@ export const SurveyResponseInput = z
         .max(SUGGESTION_MAX, `Saran paling banyak ${SUGGESTION_MAX} karakter`)
         .optional()
         .meta({ description: 'Saran/pengaduan; may still hold personal data, so it is never logged' }),
+      ticket: TicketCode.optional().meta({
+        description: 'Code of a printed single-use ticket of this unit: the response then counts as verified',
+      }),
     },
     unknownFields,
   )
@@ -218,6 +232,11 @@ export const SurveyReport = z
       description: 'Counts per answer of each optional field; `tidak-diisi` counts those who left it empty',
     }),
     suggestions: z.number().int(),
+    verified: z.number().int().meta({ description: 'Responses sent with a printed single-use ticket' }),
+    verifiedShare: z
+      .number()
+      .nullable()
+      .meta({ description: 'Verified responses in percent of all, rounded half up to 2 decimals' }),
     sample: z
       .object({
         period: PeriodKey,
@@ -254,3 +273,227 @@ export const PopulationInput = z
   })
   .strict()
   .meta({ id: 'SurveyPopulationInput' });
+
+/** Most tickets in one printed batch (a few A4 sheets). */
+export const TICKET_BATCH_MAX = 500;
+
+/** A new batch of printed single-use tickets. */
+export const TicketBatchInput = z
+  .object(
+    {
+      count: z
+        .number({ error: 'Jumlah tiket harus berupa angka' })
+        .int('Jumlah tiket harus bilangan bulat')
+        .min(1, 'Paling sedikit 1 tiket')
+        .max(TICKET_BATCH_MAX, `Paling banyak ${TICKET_BATCH_MAX} tiket per batch`),
+      label: z
+        .string({ error: 'Keterangan harus berupa teks' })
+        .trim()
+        .min(1, 'Keterangan tidak boleh kosong')
+        .max(80, 'Keterangan paling banyak 80 karakter')
+        .optional()
+        .meta({ description: 'What the batch is for, printed on the sheet (e.g. "Loket 2, Maret")' }),
+    },
+    unknownFields,
+  )
+  .strict()
+  .meta({ id: 'SurveyTicketBatchInput' });
+
+export const TicketBatch = z
+  .object({
+    batchId: z.string(),
+    unitCode: z.string(),
+    label: z.string().optional(),
+    count: z.number().int(),
+    codes: z.array(z.string()).meta({ description: 'The codes as printed (XXXXX-XXXXX)' }),
+    createdAt: z.string(),
+    sheetPath: z.string().meta({ description: 'The printable sheet (a staff page, behind the staff session)' }),
+  })
+  .meta({ id: 'SurveyTicketBatch' });
+export type TicketBatch = z.output<typeof TicketBatch>;
+
+export const TicketBatchParams = z.object({ unitCode: UnitCode, batchId: z.ulid('ID batch harus berupa ULID') });
+
+/** Follow-up states of a suggestion: open until the unit replies (answered) or closes it. */
+export const FOLLOW_UP_STATUSES = ['open', 'answered', 'closed'] as const;
+export const FollowUpStatus = z.enum(FOLLOW_UP_STATUSES, { error: 'Status harus open, answered atau closed' });
+export type FollowUpStatus = z.output<typeof FollowUpStatus>;
+
+/** Longest reply of a unit to a suggestion, in characters. */
+export const REPLY_MAX = 2000;
+
+export const SuggestionQuery = z
+  .object({
+    status: FollowUpStatus.optional().meta({ description: 'Only suggestions in this state' }),
+    month: MonthKey.optional().meta({ description: 'Only suggestions of this WIB month' }),
+    limit: z.coerce
+      .number({ error: 'limit harus angka' })
+      .int('limit harus bilangan bulat')
+      .min(1, 'limit paling kecil 1')
+      .max(100, 'limit paling besar 100')
+      .default(50),
+    cursor: z.string().max(2000, 'Kursor terlalu panjang').optional(),
+  })
+  .strict();
+
+export const Suggestion = z
+  .object({
+    responseId: z.string(),
+    unitCode: z.string(),
+    month: MonthKey,
+    receivedAt: z.string(),
+    service: z.string().optional(),
+    suggestion: z.string(),
+    verified: z.boolean(),
+    status: FollowUpStatus,
+    reply: z.string().optional(),
+    repliedAt: z.string().optional(),
+    repliedBy: z.string().optional().meta({ description: 'Name of the staff member who replied' }),
+    closedAt: z.string().optional(),
+  })
+  .meta({ id: 'SurveySuggestion' });
+export type Suggestion = z.output<typeof Suggestion>;
+
+export const SuggestionPage = z
+  .object({ items: z.array(Suggestion), next: z.string().optional() })
+  .meta({ id: 'SurveySuggestionPage' });
+
+export const SuggestionParams = z.object({ unitCode: UnitCode, responseId: z.ulid('ID tanggapan harus berupa ULID') });
+
+/** The unit's follow-up: a reply (the suggestion is then answered), or closing it (with or without a reply). */
+export const FollowUpInput = z
+  .object(
+    {
+      status: z.enum(['answered', 'closed'], { error: 'Status harus answered atau closed' }),
+      reply: z
+        .string({ error: 'Balasan harus berupa teks' })
+        .trim()
+        .min(1, 'Balasan tidak boleh kosong')
+        .max(REPLY_MAX, `Balasan paling banyak ${REPLY_MAX} karakter`)
+        .optional(),
+    },
+    unknownFields,
+  )
+  .strict()
+  .refine((input) => input.status !== 'answered' || input.reply !== undefined, {
+    message: 'Tulis balasan unit untuk menjawab saran ini',
+    path: ['reply'],
+  })
+  .meta({ id: 'SurveyFollowUpInput' });
+export type FollowUpInput = z.output<typeof FollowUpInput>;
+
+const monthsBetween = (from: string, to: string) => {
+  const [fy, fm] = [Number(from.slice(0, 4)), Number(from.slice(5, 7)) || 1];
+  const [ty, tm] = [Number(to.slice(0, 4)), Number(to.slice(5, 7)) || 1];
+  return ty * 12 + tm - (fy * 12 + fm);
+};
+
+/** Longest trend, in months. */
+export const TREND_MAX_MONTHS = 36;
+
+/** A trend: periods of one kind from `from` to `to` (both included), spanning at most 36 months. */
+export const TrendQuery = z
+  .object({
+    from: PeriodKey,
+    to: PeriodKey,
+    instrument: z.string().optional().meta({ description: 'Instrument version; default: the built-in one' }),
+  })
+  .strict()
+  .refine((q) => periodKindOf(q.from) === periodKindOf(q.to), {
+    message: 'Periode awal dan akhir harus sejenis (bulan, triwulan, semester atau tahun)',
+    path: ['to'],
+  })
+  .refine((q) => periodKindOf(q.from) !== periodKindOf(q.to) || q.to >= q.from, {
+    message: 'Periode akhir sebelum periode awal',
+    path: ['to'],
+  })
+  .refine(
+    (q) =>
+      periodKindOf(q.from) !== periodKindOf(q.to) ||
+      q.to < q.from ||
+      monthsBetween(firstMonthOf(q.from), lastMonthOf(q.to)) < TREND_MAX_MONTHS,
+    { message: `Tren paling panjang ${TREND_MAX_MONTHS} bulan`, path: ['to'] },
+  );
+
+const Grade = z.enum(['A', 'B', 'C', 'D']).nullable();
+
+export const TrendPoint = z.object({
+  period: PeriodKey,
+  months: z.array(MonthKey),
+  responses: z.number().int(),
+  verified: z.number().int(),
+  ikm: z.number().nullable(),
+  mutu: Grade,
+  kinerja: z.string().nullable(),
+});
+
+export const SurveyTrend = z
+  .object({
+    unit: z.object({ code: z.string(), name: z.string(), type: z.string() }),
+    instrument: z.object({ version: z.string(), title: z.string() }),
+    points: z.array(TrendPoint),
+  })
+  .meta({ id: 'SurveyTrend' });
+export type SurveyTrend = z.output<typeof SurveyTrend>;
+
+export const OverviewQuery = z
+  .object({
+    period: PeriodKey,
+    minResponses: z.coerce
+      .number({ error: 'minResponses harus angka' })
+      .int('minResponses harus bilangan bulat')
+      .min(0, 'minResponses tidak boleh negatif')
+      .max(1_000_000, 'minResponses terlalu besar')
+      .default(30)
+      .meta({ description: 'Units with fewer responses are listed apart, not ranked' }),
+    type: UnitTypeFilter.optional().meta({ description: 'Rank only units of this type' }),
+    instrument: z.string().optional().meta({ description: 'Instrument version; default: the built-in one' }),
+  })
+  .strict();
+
+const Figures = {
+  responses: z.number().int(),
+  verified: z.number().int(),
+  ikm: z.number().nullable(),
+  mutu: Grade,
+  kinerja: z.string().nullable(),
+};
+
+export const SurveyOverview = z
+  .object({
+    period: PeriodKey,
+    months: z.array(MonthKey),
+    instrument: z.object({ version: z.string(), title: z.string() }),
+    minResponses: z.number().int(),
+    city: z.object({ units: z.number().int(), ...Figures }).meta({
+      description: "Every active unit's responses pooled (the index of all answers, not a mean of unit indexes)",
+    }),
+    byType: z.array(z.object({ type: z.string(), units: z.number().int(), ...Figures })),
+    ranking: z.array(
+      z.object({
+        rank: z.number().int().meta({ description: 'Equal exact indexes share a rank (1, 1, 3)' }),
+        code: z.string(),
+        name: z.string(),
+        type: z.string(),
+        ...Figures,
+      }),
+    ),
+    belowMinimum: z.array(z.object({ code: z.string(), name: z.string(), type: z.string(), responses: z.number() })),
+  })
+  .meta({ id: 'SurveyOverview' });
+export type SurveyOverview = z.output<typeof SurveyOverview>;
+
+/** What an export holds: the report of the months, or the raw responses. */
+export const ExportQuery = z
+  .object({
+    from: MonthKey,
+    to: MonthKey.optional().meta({ description: 'Last month, included; default: `from`' }),
+    content: z.enum(['report', 'responses'], { error: 'Isi ekspor harus report atau responses' }).default('report'),
+  })
+  .strict()
+  .refine((q) => q.to === undefined || q.to >= q.from, { message: 'Bulan akhir sebelum bulan awal', path: ['to'] })
+  .refine((q) => q.to === undefined || monthsBetween(q.from, q.to) < 12, {
+    message: 'Paling banyak 12 bulan per ekspor',
+    path: ['to'],
+  });
+export type ExportQuery = z.output<typeof ExportQuery>;

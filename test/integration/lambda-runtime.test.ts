@@ -35,6 +35,7 @@ const faults: FaultPlan = {
   dynamodb: { transactionConflictRate: 0, throttleRate: 0 },
   ses: { failureRate: 0 },
   lambda: { throwOnce: new Set() },
+  sfn: { unavailable: new Set() },
 };
 const clock = createClock();
 const runtimeEnv = {

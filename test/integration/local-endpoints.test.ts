@@ -69,6 +69,7 @@ const noFaults = (): FaultPlan => ({
   dynamodb: { transactionConflictRate: 0, throttleRate: 0 },
   ses: { failureRate: 0 },
   lambda: { throwOnce: new Set() },
+  sfn: { unavailable: new Set() },
 });
 
 const registrations = (overrides: Partial<TableSpec> = {}): TableSpec => ({

@@ -324,7 +324,7 @@ describe('failed mail', () => {
   let deps: MailDeps;
 
   beforeAll(() => {
-    resendFn = cloud.system.functions.find((f) => f.logicalId.startsWith('MailResend'))!;
+    resendFn = cloud.system.functions.find((f) => f.logicalId.startsWith('MailApi'))!;
     const table = cloud.system.tables.find((t) => t.logicalId.startsWith('DataDomain'))!.tableName;
     deps = {
       db: DynamoDBDocumentClient.from(cloud.dynamodb, { marshallOptions: { removeUndefinedValues: true } }),

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FaultPlan } from '../types.ts';
 import type { StepFunctionsEmulator } from './emulator.ts';
 import { SfnApiError } from './errors.ts';
 
@@ -46,7 +47,12 @@ const readBody = (req: IncomingMessage): Promise<string> =>
     req.on('error', reject);
   });
 
-const handle = async (emulator: StepFunctionsEmulator, req: IncomingMessage, res: ServerResponse) => {
+const handle = async (
+  emulator: StepFunctionsEmulator,
+  faults: Pick<FaultPlan, 'sfn'> | undefined,
+  req: IncomingMessage,
+  res: ServerResponse,
+) => {
   const target = String(req.headers['x-amz-target'] ?? '');
   const operation = target.startsWith('AWSStepFunctions.')
     ? operations[target.slice('AWSStepFunctions.'.length)]
@@ -54,6 +60,10 @@ const handle = async (emulator: StepFunctionsEmulator, req: IncomingMessage, res
   const body = await readBody(req);
   if (req.method !== 'POST' || !operation) {
     sendError(res, 400, 'UnknownOperationException', `Operation not supported by the local emulator: ${target}`);
+    return;
+  }
+  if (faults?.sfn.unavailable.has(target.slice('AWSStepFunctions.'.length))) {
+    sendError(res, 503, 'ServiceUnavailable', 'Injected fault: the service is unavailable');
     return;
   }
   let input: unknown;
@@ -77,9 +87,9 @@ const handle = async (emulator: StepFunctionsEmulator, req: IncomingMessage, res
  * so the unchanged SDK `SFNClient` works against it through `AWS_ENDPOINT_URL_SFN`. Signatures are not checked.
  */
 export const sfnRequestHandler =
-  (emulator: StepFunctionsEmulator) =>
+  (emulator: StepFunctionsEmulator, faults?: Pick<FaultPlan, 'sfn'>) =>
   (req: IncomingMessage, res: ServerResponse): void => {
-    handle(emulator, req, res).catch((error: unknown) => {
+    handle(emulator, faults, req, res).catch((error: unknown) => {
       if (!res.headersSent) sendError(res, 500, 'InternalFailure', String(error));
       else res.destroy();
     });

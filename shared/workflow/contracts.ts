@@ -1,0 +1,268 @@
+import * as z from 'zod';
+import { PageQuery } from '#shared/directory/paging';
+import { defineRoute } from '#shared/http/contract';
+import { WorkflowDefinition } from './definition.ts';
+
+const Ulid = (what: string) => z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, `id ${what} tidak dikenal`);
+const WorkflowId = Ulid('alur');
+const FormId = Ulid('formulir');
+const SubmissionId = Ulid('pengajuan');
+const tags = ['workflow'];
+const adminOnly = ['admin'] as const;
+const submitters = ['operator', 'admin'] as const;
+
+export const WorkflowSummary = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    latestVersion: z.number().int(),
+    version: z.number().int().meta({ description: 'Optimistic-concurrency version of the head' }),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'WorkflowSummary' });
+
+export const WorkflowDetail = WorkflowSummary.extend({
+  definition: WorkflowDefinition,
+  definitionVersion: z.number().int(),
+}).meta({ id: 'WorkflowDetail' });
+
+export const Seat = z.object({
+  seat: z.string(),
+  name: z.string(),
+  /** Who the seat was delegated from (one hop). */
+  delegatedFrom: z.string().optional(),
+  vote: z.enum(['approve', 'reject', 'changes']).optional(),
+});
+
+export const StageStatus = z.enum(['open', 'approved', 'rejected', 'changes_requested', 'skipped', 'withdrawn']);
+
+export const StageView = z
+  .object({
+    round: z.number().int(),
+    stageIndex: z.number().int(),
+    name: z.string(),
+    status: StageStatus,
+    rule: z.string().meta({ description: '`all`, `any` or `quorum k of n`' }),
+    seats: z.array(Seat),
+    openedAt: z.string(),
+    reminderAt: z.string().optional(),
+    deadlineAt: z.string().optional(),
+    closedAt: z.string().optional(),
+    escalated: z.boolean(),
+    reason: z.string().optional().meta({ description: 'Why it closed as it did, when not by votes alone' }),
+  })
+  .meta({ id: 'Stage' });
+
+export const AuditEntry = z
+  .object({
+    at: z.string(),
+    event: z.string(),
+    actor: z.string().optional(),
+    round: z.number().int().optional(),
+    stage: z.string().optional(),
+    decision: z.string().optional(),
+    comment: z.string().optional(),
+    detail: z.string().optional(),
+    /** Pseudonyms of the network client of a link decision (HMAC of the IP address; a hash of the user agent). */
+    ipHash: z.string().optional(),
+    userAgentHash: z.string().optional(),
+  })
+  .meta({ id: 'AuditEntry' });
+
+export const createWorkflowRoute = defineRoute({
+  method: 'POST',
+  path: '/workflows',
+  auth: 'jwt',
+  roles: adminOnly,
+  idempotent: true,
+  summary: 'Create a workflow definition (version 1): ordered stages, approvers, rules, conditions, deadlines',
+  tags,
+  request: { body: WorkflowDefinition },
+  responses: { 201: { description: 'Created', body: WorkflowDetail } },
+});
+
+export const listWorkflowsRoute = defineRoute({
+  method: 'GET',
+  path: '/workflows',
+  auth: 'jwt',
+  roles: adminOnly,
+  summary: 'Workflow definitions by name',
+  tags,
+  request: { query: PageQuery },
+  responses: {
+    200: {
+      description: 'A page of definitions',
+      body: z.object({ items: z.array(WorkflowSummary), next: z.string().optional() }),
+    },
+  },
+});
+
+export const getWorkflowRoute = defineRoute({
+  method: 'GET',
+  path: '/workflows/{workflowId}',
+  auth: 'jwt',
+  roles: adminOnly,
+  summary: 'A workflow definition with its latest (or `?version=`) stages',
+  tags,
+  request: {
+    params: z.object({ workflowId: WorkflowId }),
+    query: z.object({ version: z.coerce.number().int().min(1).optional() }),
+  },
+  responses: { 200: { description: 'The definition', body: WorkflowDetail }, 404: { description: 'No such' } },
+});
+
+export const newWorkflowVersionRoute = defineRoute({
+  method: 'POST',
+  path: '/workflows/{workflowId}/versions',
+  auth: 'jwt',
+  roles: adminOnly,
+  summary: 'Add a version of the stages; new submissions use it, running requests keep the version they pinned',
+  tags,
+  request: {
+    params: z.object({ workflowId: WorkflowId }),
+    body: z.object({ definition: WorkflowDefinition, expectedVersion: z.number().int() }),
+  },
+  responses: {
+    201: { description: 'The definition', body: WorkflowDetail },
+    409: { description: 'Changed meanwhile' },
+  },
+});
+
+export const attachWorkflowRoute = defineRoute({
+  method: 'PUT',
+  path: '/forms/{formId}/workflow',
+  auth: 'jwt',
+  roles: adminOnly,
+  summary: "Attach a workflow to a form (or detach with `null`); each submission pins the workflow's latest version",
+  tags,
+  request: {
+    params: z.object({ formId: FormId }),
+    body: z.object({ workflowId: WorkflowId.nullable(), expectedVersion: z.number().int() }),
+  },
+  responses: {
+    200: { description: 'Attached', body: z.object({ formId: z.string(), workflowId: z.string().nullable() }) },
+    404: { description: 'No such form or workflow' },
+    409: { description: 'The form changed meanwhile' },
+  },
+});
+
+export const resubmitRoute = defineRoute({
+  method: 'POST',
+  path: '/submissions/{submissionId}/resubmit',
+  auth: 'jwt',
+  roles: submitters,
+  summary: 'Edit and resubmit after "request changes": a new round with fresh links (old links die)',
+  tags,
+  request: {
+    params: z.object({ submissionId: SubmissionId }),
+    body: z.object({ values: z.record(z.string(), z.unknown()) }),
+  },
+  responses: {
+    200: { description: 'Resubmitted' },
+    409: { description: 'The submission is not waiting for changes' },
+    422: { description: 'Values do not fit the form; each bad field is named' },
+  },
+});
+
+export const withdrawRoute = defineRoute({
+  method: 'POST',
+  path: '/submissions/{submissionId}/withdraw',
+  auth: 'jwt',
+  roles: submitters,
+  summary: 'Withdraw a submission while it is in approval (or waiting for changes)',
+  tags,
+  request: {
+    params: z.object({ submissionId: SubmissionId }),
+    body: z.object({ reason: z.string().trim().max(1000).optional() }),
+  },
+  responses: {
+    200: { description: 'Withdrawn' },
+    409: { description: 'Already decided (e.g. the final approval came first)' },
+  },
+});
+
+export const submissionProgressRoute = defineRoute({
+  method: 'GET',
+  path: '/submissions/{submissionId}/progress',
+  auth: 'jwt',
+  summary: 'Where a submission stands: its stages round by round (who decided what and when) and the audit trail',
+  tags,
+  request: { params: z.object({ submissionId: SubmissionId }) },
+  responses: {
+    200: {
+      description: 'Stages and audit trail, in order',
+      body: z.object({
+        status: z.string(),
+        round: z.number().int(),
+        stages: z.array(StageView),
+        audit: z.array(AuditEntry),
+      }),
+    },
+    403: { description: "Another office's submission" },
+    404: { description: 'No such submission' },
+  },
+});
+
+export const submissionStatusPageRoute = defineRoute({
+  method: 'GET',
+  path: '/pengajuan/{submissionId}',
+  auth: 'session',
+  summary: "The requester's status page (HTML): stages, decisions, comments and the audit trail",
+  tags,
+  request: { params: z.object({ submissionId: SubmissionId }) },
+  responses: {
+    200: { description: 'The status page', contentType: 'text/html' },
+    403: { description: "Another office's submission", contentType: 'text/html' },
+    404: { description: 'No such submission', contentType: 'text/html' },
+  },
+});
+
+/** A link token in a path: 32 random bytes, base64url. Anything else is an unknown link (a page, not a 422). */
+const LinkParams = z.object({ token: z.string() });
+
+export const approvalPageRoute = defineRoute({
+  method: 'GET',
+  path: '/approvals/{token}',
+  auth: 'public',
+  summary: 'The confirmation page of an email link: the request and the choices. Changes nothing',
+  tags,
+  request: { params: LinkParams },
+  responses: {
+    200: { description: 'The decision page', contentType: 'text/html' },
+    404: { description: 'Unknown link', contentType: 'text/html' },
+    409: { description: 'Already used or already decided', contentType: 'text/html' },
+    410: { description: 'Expired, superseded or withdrawn', contentType: 'text/html' },
+  },
+});
+
+/** The decision form; checked by the handler so that a mistake shows the page again with the error beside it. */
+export const DecisionForm = z.object({
+  decision: z.string().max(20).optional(),
+  comment: z.string().max(5000).optional(),
+  delegateTo: z.string().max(320).optional(),
+});
+
+/**
+ * Decisions per client address: a person decides a few times a minute at most; the room above that is for an office
+ * behind one NAT address working through a batch of links. Guessing a 256-bit token is hopeless anyway; the limit
+ * keeps a flood from costing money.
+ */
+export const DECISION_RATE_LIMIT = { perMinute: 200, perDay: 5000 } as const;
+
+export const decideRoute = defineRoute({
+  method: 'POST',
+  path: '/approvals/{token}',
+  auth: 'public',
+  rateLimit: DECISION_RATE_LIMIT,
+  summary: 'Decide once on an email link (urlencoded): approve, reject, request changes (comment required) or delegate',
+  tags,
+  request: { params: LinkParams, body: DecisionForm, bodyContentType: 'application/x-www-form-urlencoded' },
+  responses: {
+    200: { description: 'Recorded', contentType: 'text/html' },
+    404: { description: 'Unknown link', contentType: 'text/html' },
+    409: { description: 'Already used or already decided', contentType: 'text/html' },
+    410: { description: 'Expired, superseded or withdrawn', contentType: 'text/html' },
+    422: { description: 'The page again, with the error beside its field', contentType: 'text/html' },
+    429: { description: 'Too many decisions from this client', contentType: 'text/html' },
+  },
+});

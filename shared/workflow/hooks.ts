@@ -1,0 +1,44 @@
+import type { TransactionItem } from '#shared/db/transact';
+
+/**
+ * Hooks for capabilities built on the engine (training registrations). A form names its hooks (`hooks` on the form
+ * head); the engine calls them at fixed points and adds the transaction items they return to its own transaction,
+ * so what a capability records commits or fails with the engine's step. Each hook must be idempotent: the engine's
+ * steps are retried, and its own conditions make a repeated step a no-op.
+ */
+
+/** What a hook sees of a submission. */
+export interface HookSubmission {
+  id: string;
+  formId: string;
+  officeCode: string;
+  submittedBy: string;
+  values: Record<string, unknown>;
+  round: number;
+}
+
+export type FinalOutcome = 'approved' | 'rejected' | 'withdrawn';
+
+export interface WorkflowHooks {
+  /** Before a submission is written: checks (throw a DomainError to refuse) and items written with it. */
+  preSubmit?(submission: HookSubmission, now: Date): Promise<TransactionItem[]>;
+  /** When changes are resubmitted: `previous` holds the values before the change. */
+  onResubmit?(submission: HookSubmission, previous: Record<string, unknown>, now: Date): Promise<TransactionItem[]>;
+  /** When the request ends. Runs once per request (the engine's finalize step is conditioned). */
+  onFinalOutcome?(submission: HookSubmission, outcome: FinalOutcome, now: Date): Promise<TransactionItem[]>;
+}
+
+const registry = new Map<string, WorkflowHooks>();
+
+/** Registers a capability's hooks under a name forms refer to. */
+export const registerHooks = (name: string, hooks: WorkflowHooks): void => {
+  registry.set(name, hooks);
+};
+
+/** The hooks of a form (none when it names none). A name with no registration is a deployment error. */
+export const hooksFor = (name: string | undefined): WorkflowHooks => {
+  if (name === undefined) return {};
+  const hooks = registry.get(name);
+  if (!hooks) throw new Error(`no workflow hooks registered under "${name}"`);
+  return hooks;
+};
