@@ -242,4 +242,6 @@ export const endpoints: readonly Endpoint[] = [
     mail: true,
     nipHmac: true,
   }),
+  // Training registrations (shared/registrations).
+  // Staff console pages (shared/console).
 ];
