@@ -1,9 +1,9 @@
 import { documents, tableName } from '#shared/aws/clients';
+import { toXlsx } from '#shared/exports/xlsx';
 import { requireOffice } from '#shared/http/auth';
 import { httpRoute } from '#shared/http/route';
 import { exportXlsxRoute } from '#shared/surveys/contracts';
 import { exportOf } from '#shared/surveys/exports';
-import { toXlsx } from '#shared/surveys/xlsx';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 

@@ -20,7 +20,11 @@ export const handler = async (
     return output;
   } catch (error) {
     // A request that no longer exists (removed by an admin, or retention) has nothing left to run.
-    if (!(error instanceof NotFoundError)) throw error;
+    if (!(error instanceof NotFoundError)) {
+      // The machine retries the step, then fails the execution (alarmed); say why here.
+      logger.error('workflow step failed', { submissionId: event.submissionId, error });
+      throw error;
+    }
     logger.warn('workflow request not found; ending', { submissionId: event.submissionId });
     return { submissionId: event.submissionId, action: 'done' };
   }

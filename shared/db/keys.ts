@@ -242,3 +242,56 @@ export const workflowSignalPartition = (): string => 'WORKFLOW_SIGNAL';
 
 /** The working-day calendar of a year: holidays and cuti bersama (dates `YYYY-MM-DD`) an admin maintains. */
 export const calendarKeys = (year: number) => ({ PK: 'CALENDAR', SK: String(year) });
+
+/** A training (Diklat); its batches, seats and waitlist share its partition. All trainings through GSI1. */
+export const trainingKeys = (trainingId: string, status: string, title: string) => ({
+  PK: `TRAINING#${trainingId}`,
+  SK: 'TRAINING',
+  GSI1PK: 'TRAININGS',
+  GSI1SK: `${status}#${title.toLocaleLowerCase('id')}#${trainingId}`,
+});
+
+const batchPart = (batch: number) => String(batch).padStart(2, '0');
+
+/** A batch (angkatan) of a training: capacity, seats taken, the seat sequence and the waitlist length. */
+export const batchKeys = (trainingId: string, batch: number) => ({
+  PK: `TRAINING#${trainingId}`,
+  SK: `BATCH#${batchPart(batch)}`,
+});
+
+/**
+ * A taken seat, by its number (commit order, never reused): in the training's partition, so a batch's participants
+ * are one strongly consistent Query.
+ */
+export const seatKeys = (trainingId: string, batch: number, seatNo: number) => ({
+  PK: `TRAINING#${trainingId}`,
+  SK: `SEAT#${batchPart(batch)}#${String(seatNo).padStart(5, '0')}`,
+});
+
+/** A waitlist place, keyed by the final approval's ULID: the batch's waitlist in order is one consistent Query. */
+export const waitlistKeys = (trainingId: string, batch: number, finalApprovalId: string) => ({
+  PK: `TRAINING#${trainingId}`,
+  SK: `WAIT#${batchPart(batch)}#${finalApprovalId}`,
+});
+
+/** Sort key prefix of a batch's seats or waitlist places (see {@link seatKeys}, {@link waitlistKeys}). */
+export const batchItemsPrefix = (kind: 'SEAT' | 'WAIT', batch: number): string => `${kind}#${batchPart(batch)}#`;
+
+/**
+ * A registration, in its submission's partition; a training's registrations through GSI1, an office's registrations
+ * per training through GSI2.
+ */
+export const registrationKeys = (submissionId: string, officeCode: string, trainingId: string) => ({
+  PK: `SUBMISSION#${submissionId}`,
+  SK: 'REGISTRATION',
+  GSI1PK: `TRAINING_REGISTRATIONS#${trainingId}`,
+  GSI1SK: submissionId,
+  GSI2PK: `OFFICE_REGISTRATIONS#${officeCode}`,
+  GSI2SK: `${trainingId}#${submissionId}`,
+});
+
+/** One registration per NIP per training: keyed by the NIP's HMAC, never the NIP. */
+export const registrationNipKeys = (trainingId: string, nipHash: string) => ({
+  PK: `REGISTRATION_NIP#${trainingId}#${nipHash}`,
+  SK: 'REGISTRATION_NIP',
+});

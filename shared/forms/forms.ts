@@ -2,8 +2,9 @@ import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/
 import type * as z from 'zod';
 import { decodeCursor, encodeCursor } from '#shared/db/cursor';
 import { formKeys, formVersionKeys, submissionKeys, workflowKeys, workflowSignalMarker } from '#shared/db/keys';
-import { transact } from '#shared/db/transact';
+import { type TransactionItem, transact } from '#shared/db/transact';
 import { ConflictError, InvalidError, NotFoundError } from '#shared/errors';
+import { deliverAfterCommit } from '#shared/mail/outbox';
 import { hooksFor } from '#shared/workflow/hooks';
 import type { FormDetail, FormSummary, NewForm, Submission } from './contracts.ts';
 import { compileForm, type FieldDefinition } from './definition.ts';
@@ -83,29 +84,50 @@ export const createForm = async (
   id: string,
   now: Date,
 ): Promise<Detail> => {
+  await transact(store.db, newFormItems(store.table, id, input, by, now));
+  return getForm(store, id, 1);
+};
+
+/**
+ * The items of a new form (head and version 1), for a transaction: a draft by default; a capability creating its
+ * own form (a training's registration form) may publish it at once, attach a workflow and name its hooks.
+ */
+export const newFormItems = (
+  table: string,
+  id: string,
+  input: z.infer<typeof NewForm>,
+  by: string,
+  now: Date,
+  extra: { published?: boolean; workflowId?: string; hooks?: string; trainingId?: string } = {},
+): TransactionItem[] => {
   const at = now.toISOString();
+  const status = extra.published ? 'published' : 'draft';
   const head = {
-    ...formKeys(id, 'draft', input.title),
+    ...formKeys(id, status, input.title),
     _v: 1,
     entity: 'form',
     id,
     title: input.title,
     description: input.description,
-    status: 'draft',
+    status,
     latestVersion: 1,
+    ...(extra.published ? { publishedVersion: 1 } : {}),
+    ...(extra.workflowId ? { workflowId: extra.workflowId } : {}),
+    ...(extra.hooks ? { hooks: extra.hooks } : {}),
+    ...(extra.trainingId ? { trainingId: extra.trainingId } : {}),
     version: 1,
     createdBy: by,
     createdAt: at,
     updatedAt: at,
   };
-  await transact(store.db, [
+  return [
     {
-      put: { TableName: store.table, Item: head, ConditionExpression: 'attribute_not_exists(PK)' },
+      put: { TableName: table, Item: head, ConditionExpression: 'attribute_not_exists(PK)' },
       onConditionFailed: () => new ConflictError('Formulir dengan id ini sudah ada'),
     },
     {
       put: {
-        TableName: store.table,
+        TableName: table,
         Item: {
           ...formVersionKeys(id, 1),
           _v: 1,
@@ -117,8 +139,7 @@ export const createForm = async (
         ConditionExpression: 'attribute_not_exists(PK)',
       },
     },
-  ]);
-  return getForm(store, id, 1);
+  ];
 };
 
 /**
@@ -285,7 +306,9 @@ export const submitForm = async (
   };
   const keys = submissionKeys(id, by.officeCode, formId, at);
   const hookItems =
-    (await hooksFor(attached.hooks).preSubmit?.(
+    (await (
+      await hooksFor(attached.hooks)
+    ).preSubmit?.(
       { id, formId, officeCode: by.officeCode, submittedBy: by.sub, values: submission.values, round: 1 },
       now,
     )) ?? [];
@@ -327,6 +350,10 @@ export const submitForm = async (
       onConditionFailed: () => new ConflictError('Formulir berubah saat diajukan; muat ulang lalu ajukan lagi.'),
     },
   ]);
+  // A capability's hook may queue mail with the submission (a nominee's "received"): send it now.
+  if (hookItems.length > 0) {
+    await deliverAfterCommit(hookItems.map((e) => ('put' in e ? { put: { Item: e.put.Item } } : { put: {} })));
+  }
   return submission;
 };
 

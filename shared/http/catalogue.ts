@@ -27,6 +27,18 @@ import type { RouteContract } from '#shared/http/contract';
 import { listMailRoute, resendMailRoute } from '#shared/mail/contracts';
 import { healthRoute, openApiRoute, whoAmIRoute } from '#shared/platform/contracts';
 import {
+  cancelRegistrationRoute,
+  createTrainingRoute,
+  getTrainingRoute,
+  listRegistrationsRoute,
+  listTrainingsRoute,
+  participantsRoute,
+  participantsXlsxRoute,
+  recordAttendanceRoute,
+  setCapacityRoute,
+  setTrainingStatusRoute,
+} from '#shared/registrations/contracts';
+import {
   disableStaffRoute,
   enableStaffRoute,
   inviteStaffRoute,
@@ -218,7 +230,8 @@ export const endpoints: readonly Endpoint[] = [
       listSubmissionsRoute,
       getSubmissionRoute,
     ],
-    { table: 'RW', approvals: ['start'] },
+    // Capabilities on the engine hook into submissions: registrations hash the NIP and mail the nominee.
+    { table: 'RW', approvals: ['start'], nipHmac: true, mail: true },
   ),
   // Approval workflows (shared/workflow); the machine's own step functions are in the Workflow construct.
   capability(
@@ -233,7 +246,7 @@ export const endpoints: readonly Endpoint[] = [
     'workflow/requests-api',
     'requests in flight: resubmit, withdraw, progress, status page',
     [resubmitRoute, withdrawRoute, submissionProgressRoute, submissionStatusPageRoute],
-    { table: 'RW', approvals: ['signal'] },
+    { table: 'RW', approvals: ['signal'], nipHmac: true, mail: true },
   ),
   // Decides; delegation mails the delegate; the client's IP is kept as an HMAC pseudonym.
   capability('ApprovalLinks', 'workflow/links-api', 'email-link decision pages', [approvalPageRoute, decideRoute], {
@@ -242,6 +255,33 @@ export const endpoints: readonly Endpoint[] = [
     mail: true,
     nipHmac: true,
   }),
-  // Training registrations (shared/registrations).
+  // Training registrations (shared/registrations); nominations are submissions of each training's form.
+  capability(
+    'Trainings',
+    'registrations/api',
+    'trainings, batches, registrations, cancellation, attendance, participant lists',
+    [
+      createTrainingRoute,
+      listTrainingsRoute,
+      getTrainingRoute,
+      setTrainingStatusRoute,
+      setCapacityRoute,
+      listRegistrationsRoute,
+      cancelRegistrationRoute,
+      recordAttendanceRoute,
+      participantsRoute,
+    ],
+    { table: 'RW', nipHmac: true, mail: true },
+  ),
+  // exceljs is large: only the XLSX export pays for it at cold start.
+  capability(
+    'TrainingExportXlsx',
+    'registrations/participants-xlsx',
+    'participant lists as XLSX',
+    [participantsXlsxRoute],
+    {
+      table: 'RO',
+    },
+  ),
   // Staff console pages (shared/console).
 ];

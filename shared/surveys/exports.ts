@@ -1,10 +1,13 @@
 import { surveyResponsesPartition } from '#shared/db/keys';
 import { type Documents, getUnit, queryAll } from '#shared/directory/units';
 import { NotFoundError } from '#shared/errors';
+import type { Cell, ExportSheet } from '#shared/exports/sheets';
 import { DEFAULT_INSTRUMENT, instrumentOf } from './instrument.ts';
 import { type MonthKey, monthRange } from './periods.ts';
 import { unitMonthReport } from './report.ts';
 import { type ExportQuery, RESPONDENT_FIELDS, type SurveyReport } from './schemas.ts';
+
+export { type Cell, type ExportSheet, looksLikeFormula, toCsv } from '#shared/exports/sheets';
 
 /**
  * Exports of a unit's survey as rows of cells, written as CSV here and as XLSX in `xlsx.ts` (its own function, for
@@ -14,15 +17,6 @@ import { type ExportQuery, RESPONDENT_FIELDS, type SurveyReport } from './schema
  * starting with = + - @ (or a tab or carriage return, which some programs skip before reading one) gets a leading
  * apostrophe, which spreadsheets read as "this is text"; in XLSX every text is a string cell, never a formula.
  */
-
-/** A cell: text, a number, or empty. */
-export type Cell = string | number | null;
-
-/** A sheet of rows; the first row of a table is its header. */
-export interface ExportSheet {
-  name: string;
-  rows: Cell[][];
-}
 
 const dash = (value: number | null | undefined): Cell => (value === null || value === undefined ? null : value);
 
@@ -146,23 +140,6 @@ export const responseSheets = async (
   }
   return [{ name: 'Tanggapan', rows }];
 };
-
-/** Text a spreadsheet could read as a formula (or skip to one). */
-export const looksLikeFormula = (text: string): boolean => /^[=+\-@\t\r]/.test(text);
-
-const csvField = (cell: Cell): string => {
-  if (cell === null) return '';
-  if (typeof cell === 'number') return String(cell);
-  const text = looksLikeFormula(cell) ? `'${cell}` : cell;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-};
-
-/**
- * Sheets as one CSV (RFC 4180: CRLF lines, fields quoted when needed), sheets separated by an empty line, with a
- * UTF-8 byte order mark so spreadsheets read Indonesian text right. Formula-like text is neutralized (see above).
- */
-export const toCsv = (sheets: readonly ExportSheet[]): string =>
-  `\uFEFF${sheets.map((sheet) => sheet.rows.map((row) => row.map(csvField).join(',')).join('\r\n')).join('\r\n\r\n')}\r\n`;
 
 /** A file name for an export: `skm-<unit>-<from>[_<to>]-<content>.<ext>`. */
 export const exportFileName = (

@@ -2,7 +2,7 @@ import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } 
 import type * as z from 'zod';
 import { decodeCursor, encodeCursor } from '#shared/db/cursor';
 import { formKeys, workflowKeys, workflowVersionKeys } from '#shared/db/keys';
-import { transact } from '#shared/db/transact';
+import { type TransactionItem, transact } from '#shared/db/transact';
 import { ConflictError, NotFoundError } from '#shared/errors';
 import type { WorkflowDetail, WorkflowSummary } from './contracts.ts';
 import type { WorkflowDefinition } from './definition.ts';
@@ -69,11 +69,23 @@ export const createWorkflow = async (
   id: string,
   now: Date,
 ): Promise<Detail> => {
+  await transact(store.db, newWorkflowItems(store.table, id, definition, by, now));
+  return getWorkflow(store, id, 1);
+};
+
+/** The items of a new definition (head and version 1), for a transaction. */
+export const newWorkflowItems = (
+  table: string,
+  id: string,
+  definition: WorkflowDefinition,
+  by: string,
+  now: Date,
+): TransactionItem[] => {
   const at = now.toISOString();
-  await transact(store.db, [
+  return [
     {
       put: {
-        TableName: store.table,
+        TableName: table,
         Item: {
           ...workflowKeys(id, definition.name),
           _v: 1,
@@ -90,9 +102,8 @@ export const createWorkflow = async (
       },
       onConditionFailed: () => new ConflictError('Alur dengan id ini sudah ada'),
     },
-    { put: { TableName: store.table, Item: versionItem(id, 1, definition, by, at) } },
-  ]);
-  return getWorkflow(store, id, 1);
+    { put: { TableName: table, Item: versionItem(id, 1, definition, by, at) } },
+  ];
 };
 
 /** Adds the next version; conditioned on the head's version the caller read. */
@@ -192,4 +203,12 @@ export const attachWorkflow = async (
     throw new ConflictError('Formulir telah diubah orang lain; muat ulang lalu coba lagi.');
   }
   return { formId, workflowId: change.workflowId };
+};
+
+/** The workflow attached to a form, if any (what `attachWorkflow` set). */
+export const attachedWorkflowOf = async (store: WorkflowStore, formId: string): Promise<string | undefined> => {
+  const { Item } = await store.db.send(
+    new GetCommand({ TableName: store.table, Key: { PK: formKeys(formId, '', '').PK, SK: 'FORM' } }),
+  );
+  return typeof Item?.workflowId === 'string' ? Item.workflowId : undefined;
 };

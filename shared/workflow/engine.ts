@@ -53,6 +53,8 @@ const hookSubmission = (request: RequestItem) => ({
   submittedBy: request.submittedBy,
   values: request.values,
   round: request.round,
+  comment: request.outcomeComment,
+  decidedAt: request.updatedAt,
 });
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -469,7 +471,7 @@ export const finalize = async (deps: EngineDeps, request: RequestItem): Promise<
   const at = now.toISOString();
   const open =
     request.stageIndex === undefined ? undefined : await readStage(deps, request.id, request.round, request.stageIndex);
-  const hooks = hooksFor(request.hooks);
+  const hooks = await hooksFor(request.hooks);
   const hookItems = (await hooks.onFinalOutcome?.(hookSubmission(request), outcome, now)) ?? [];
   const news =
     outcome === 'approved'
@@ -539,7 +541,10 @@ export const advance = async (deps: EngineDeps, submissionId: string, error?: st
     try {
       return await advanceOnce(deps, await readRequest(deps, submissionId), error);
     } catch (failure) {
-      if (!(failure instanceof StaleState || failure instanceof ConditionFailedError) || attempt >= 5) throw failure;
+      // A lost race (another step, a decision, or a hook's seat taken meanwhile): read again and decide again. Many
+      // finalizations of one batch can race for its seats, hence the generous bound, with a jittered pause.
+      if (!(failure instanceof StaleState || failure instanceof ConditionFailedError) || attempt >= 30) throw failure;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * Math.min(attempt, 10)));
     }
   }
 };

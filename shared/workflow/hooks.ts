@@ -15,6 +15,10 @@ export interface HookSubmission {
   submittedBy: string;
   values: Record<string, unknown>;
   round: number;
+  /** The comment of the decision that ended the request (a rejection), for the hook's own mail. */
+  comment?: string;
+  /** When the request reached its final status (the final decision's time), for ordering by decision. */
+  decidedAt?: string;
 }
 
 export type FinalOutcome = 'approved' | 'rejected' | 'withdrawn';
@@ -28,17 +32,15 @@ export interface WorkflowHooks {
   onFinalOutcome?(submission: HookSubmission, outcome: FinalOutcome, now: Date): Promise<TransactionItem[]>;
 }
 
-const registry = new Map<string, WorkflowHooks>();
-
-/** Registers a capability's hooks under a name forms refer to. */
-export const registerHooks = (name: string, hooks: WorkflowHooks): void => {
-  registry.set(name, hooks);
-};
-
-/** The hooks of a form (none when it names none). A name with no registration is a deployment error. */
-export const hooksFor = (name: string | undefined): WorkflowHooks => {
+/**
+ * The hooks of a form (none when it names none), from the static registry of capabilities
+ * (`./capabilities.ts`): every function that runs the engine's steps has them, without import side effects.
+ */
+export const hooksFor = async (name: string | undefined): Promise<WorkflowHooks> => {
   if (name === undefined) return {};
-  const hooks = registry.get(name);
+  // Loaded on first use: functions whose forms name no hooks never load a capability.
+  const { capabilityHooks } = await import('./capabilities.ts');
+  const hooks = capabilityHooks[name];
   if (!hooks) throw new Error(`no workflow hooks registered under "${name}"`);
   return hooks;
 };

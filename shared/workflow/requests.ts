@@ -173,7 +173,9 @@ export const resubmit = async (
     const next = current.round + 1;
     const marker = workflowSignalMarker(at, submissionKey(current.id));
     const hookItems =
-      (await hooksFor(current.hooks).onResubmit?.(
+      (await (
+        await hooksFor(current.hooks)
+      ).onResubmit?.(
         {
           id: current.id,
           formId: current.formId,

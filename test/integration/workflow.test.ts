@@ -2,6 +2,7 @@ import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '#infra/local/cloud';
 import { demoPeople, demoStaff } from '#shared/directory/demo-seed';
+import { approvalHelpers, type Staff } from '#test/support/approvals';
 import { json } from '#test/support/http';
 
 let cloud: LocalCloud;
@@ -15,6 +16,7 @@ const disdikHead = person('Yusuf Maulana');
 const camat = person('Dewi Lestari');
 const mayor = person('Ahmad Fauzi');
 
+const { call, ok, mailTo, linkFor, decide, executionOf, settled } = approvalHelpers(() => cloud);
 let db: DynamoDBDocumentClient;
 let table: string;
 
@@ -39,23 +41,6 @@ const scanAll = async () => {
 afterAll(async () => {
   await cloud?.stop();
 });
-
-type Staff = (typeof demoStaff)[number];
-const call = async (who: Staff, method: string, path: string, body?: unknown, key?: string) =>
-  fetch(`${cloud.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${await cloud.token({ sub: who.sub, groups: who.groups })}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(key ? { 'idempotency-key': key } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-
-const ok = async (response: Response, status = 200) => {
-  expect(response.status, await response.clone().text()).toBe(status);
-  return json(response);
-};
 
 const fields = [
   { name: 'kegiatan', label: 'Nama kegiatan', type: 'text', required: true, minLength: 3 },
@@ -101,37 +86,6 @@ const submit = async (formId: string, values: Record<string, unknown>, who: Staf
   const submission = await ok(await call(who, 'POST', `/forms/${formId}/submissions`, { values }), 201);
   await cloud.sfn.idle();
   return submission as { id: string; status: string };
-};
-
-/** Mail to one address about one submission, in the order sent. */
-const mailTo = async (email: string, submissionId: string) =>
-  (await cloud.outbox()).filter((m) => m.to.includes(email) && m.text?.includes(submissionId));
-
-/** The decision link of the newest mail to `email` about the submission. */
-const linkFor = async (email: string, submissionId: string) => {
-  // The machine mails from its own step: give it a moment after the call that set it going.
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const link = (await mailTo(email, submissionId))
-      .flatMap((m) => m.links)
-      .filter((l) => l.includes('/approvals/'))
-      .at(-1);
-    if (link) return link;
-    await cloud.sfn.idle();
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`no link mailed to ${email}`);
-};
-
-/** POSTs the decision form as a browser would (urlencoded), then lets the machine move. */
-const decide = async (link: string, form: Record<string, string>) => {
-  const response = await fetch(link, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'Mozilla/5.0 test' },
-    body: new URLSearchParams(form).toString(),
-  });
-  const text = await response.text();
-  await cloud.sfn.idle();
-  return { status: response.status, text };
 };
 
 const progressOf = async (id: string, who: Staff = dinkes) =>
@@ -181,21 +135,6 @@ describe('approval workflow', () => {
     expect((await fetch(link)).status).toBe(409);
   });
 });
-
-/** Waits (on real time, a few seconds at most) until the machine has run what it can for a submission. */
-const settled = async (id: string, status: string) => {
-  for (let i = 0; i < 100; i++) {
-    await cloud.sfn.idle();
-    if ((await executionOf(id)) === status) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`execution ${id} did not reach ${status}`);
-};
-
-const executionOf = (id: string) =>
-  cloud.sfn
-    .listExecutions({ stateMachineArn: cloud.system.stateMachines[0]!.arn })
-    .then((page) => page.executions?.find((e) => e.name === id)?.status);
 
 describe('a three-stage chain', () => {
   const chain = () => [

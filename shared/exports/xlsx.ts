@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type { ExportSheet } from './exports.ts';
+import type { ExportSheet } from './sheets.ts';
 
 /**
  * exceljs is CommonJS and requires Node built-ins (crypto, stream, zlib); in an ESM bundle esbuild turns those into

@@ -1,0 +1,320 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalCloud, startLocalCloud } from '#infra/local/cloud';
+import { demoPeople, demoStaff } from '#shared/directory/demo-seed';
+import { approvalHelpers } from '#test/support/approvals';
+import { json } from '#test/support/http';
+
+let cloud: LocalCloud;
+let db: DynamoDBDocumentClient;
+let table: string;
+const { call, ok, mailTo, linkFor, decide, settled } = approvalHelpers(() => cloud);
+const admin = demoStaff.find((s) => s.groups.includes('admin'))!; // of BKPSDM
+const dinkes = demoStaff.find((s) => s.officeCode === 'DINKES')!;
+const disdik = demoStaff.find((s) => s.officeCode === 'DISDIK')!;
+const person = (name: string) => demoPeople.find((p) => p.name === name)!;
+const dinkesHead = person('Ratna Sari'); // Plt.
+const disdikHead = person('Yusuf Maulana');
+const bkpsdmHead = person('Hendra Gunawan');
+
+beforeAll(async () => {
+  cloud = await startLocalCloud({ accessKeyId: 'registrationstest', seed: true });
+  db = DynamoDBDocumentClient.from(cloud.dynamodb);
+  table = cloud.system.functions.find((f) => f.logicalId.startsWith('TrainingsApi'))!.environment.TABLE_NAME!;
+});
+
+afterAll(async () => {
+  await cloud?.stop();
+});
+
+const scanAll = async () => {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(new ScanCommand({ TableName: table, ExclusiveStartKey: start, ConsistentRead: true }));
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return items;
+};
+
+/** A valid PNS NIP: born 1980-01-01 + `n` days, in service from January 2005, sequence `n`. */
+const nipOf = (n: number) => {
+  const born = new Date(Date.UTC(1980, 0, 1 + n));
+  const ymd = born.toISOString().slice(0, 10).replaceAll('-', '');
+  return `${ymd}200501${1 + (n % 2)}${String((n % 999) + 1).padStart(3, '0')}`;
+};
+
+let trainingCount = 0;
+/** A published training with one batch, created through the admin API (window open now: 2026-11-28). */
+const training = async (batch: Record<string, unknown> = {}) => {
+  trainingCount += 1;
+  const created = await ok(
+    await call(admin, 'POST', '/trainings', {
+      title: `Diklat Pengembangan Kompetensi Sosial Kultural ${trainingCount}`,
+      description: 'Bagi Pejabat Pengawas Pelayanan Dasar',
+      eligibility: { sectors: ['kesehatan', 'pendidikan'], levels: ['pengawas'], officeTypes: ['dinas', 'puskesmas'] },
+      batches: [
+        {
+          name: 'Angkatan I',
+          capacity: 2,
+          sessionDays: ['2026-12-14', '2026-12-15', '2026-12-16'],
+          venue: 'Venue Kebon Gede',
+          whatToBring: 'Surat tugas dan laptop',
+          registrationOpens: '2026-11-01',
+          registrationCloses: '2026-12-10',
+          attendanceThreshold: 60,
+          ...batch,
+        },
+      ],
+    }),
+    201,
+  );
+  await ok(await call(admin, 'POST', `/trainings/${created.id}/status`, { status: 'published' }));
+  return created as { id: string; formId: string };
+};
+
+const nominee = (n: number, extra: Record<string, unknown> = {}) => ({
+  nip: nipOf(n),
+  nama: `Peserta ${n}, S.Kep.`,
+  jabatan: 'Kepala Seksi Pelayanan Kesehatan',
+  jenjang: 'pengawas',
+  sektor: 'kesehatan',
+  email: `peserta${n}@dinkes.palembang.local`,
+  telepon: '081234567890',
+  alasan: 'Memperkuat pelayanan dasar di wilayah kerja.',
+  angkatan: '1',
+  ...extra,
+});
+
+const nominate = (trainingId: string, values: Record<string, unknown>, who = dinkes) =>
+  call(who, 'POST', `/forms/${trainingId}/submissions`, { values });
+
+/** Nominates and takes the nomination through both stages by email link. */
+const approved = async (trainingId: string, n: number, who = dinkes, head = dinkesHead) => {
+  const submission = await ok(await nominate(trainingId, nominee(n), who), 201);
+  expect((await decide(await linkFor(head.email, submission.id), { decision: 'approve' })).status).toBe(200);
+  expect((await decide(await linkFor(bkpsdmHead.email, submission.id), { decision: 'approve' })).status).toBe(200);
+  await settled(submission.id, 'SUCCEEDED');
+  return submission.id as string;
+};
+
+const registrations = async (trainingId: string, who = admin) =>
+  (await ok(await call(who, 'GET', `/trainings/${trainingId}/registrations`))).items as {
+    submissionId: string;
+    status: string;
+    seatNo?: number;
+    waitlistPosition?: number;
+    nip: string;
+  }[];
+
+const registrationOf = async (trainingId: string, id: string) =>
+  (await registrations(trainingId)).find((r) => r.submissionId === id)!;
+
+describe('a nomination', () => {
+  it('goes nominate → head approves → BKPSDM approves → confirmed, with the emails and status right at each step', async () => {
+    const { id } = await training();
+    const open = (await ok(await call(dinkes, 'GET', '/trainings'))).items.find((t: { id: string }) => t.id === id);
+    expect(open.batches[0]).toMatchObject({
+      capacity: 2,
+      remainingSeats: 2,
+      waitlistLength: 0,
+      registrationOpen: true,
+    });
+
+    const submission = await ok(await nominate(id, nominee(1)), 201);
+    const email = nominee(1).email;
+    expect(
+      (await cloud.outbox()).some((m) => m.to.includes(email) && m.subject.startsWith('Usulan peserta diterima')),
+    ).toBe(true);
+    expect(await registrationOf(id, submission.id)).toMatchObject({ status: 'pending', nip: nipOf(1) });
+    expect((await registrations(id, dinkes))[0]).toMatchObject({
+      status: 'pending',
+      nip: expect.stringMatching(/^\d{4}\*{11}\d{3}$/),
+    });
+
+    // Stage 1: the Plt. head of DINKES; stage 2: the head of BKPSDM.
+    expect((await decide(await linkFor(dinkesHead.email, submission.id), { decision: 'approve' })).status).toBe(200);
+    expect(await registrationOf(id, submission.id)).toMatchObject({ status: 'pending' });
+    expect((await decide(await linkFor(bkpsdmHead.email, submission.id), { decision: 'approve' })).status).toBe(200);
+    await settled(submission.id, 'SUCCEEDED');
+
+    expect(await registrationOf(id, submission.id)).toMatchObject({ status: 'confirmed', seatNo: 1 });
+    const confirmed = (await cloud.outbox()).find((m) => m.to.includes(email) && m.subject.startsWith('Terdaftar'))!;
+    expect(confirmed.text).toContain('nomor kursi 1');
+    expect(confirmed.text).toContain('Venue Kebon Gede');
+    expect(confirmed.text).toContain('14 Desember 2026');
+    expect(confirmed.text).toContain('Surat tugas dan laptop');
+    const after = (await ok(await call(dinkes, 'GET', `/trainings/${id}`))).batches[0];
+    expect(after).toMatchObject({ seatsTaken: 1, remainingSeats: 1 });
+    // The operator heard from the engine too.
+    expect((await mailTo(dinkes.email, submission.id)).at(-1)!.subject).toContain('disetujui');
+  });
+
+  it('refuses a second registration of a NIP for a training: sequentially, and of 20 at once exactly one passes', async () => {
+    const { id } = await training({ capacity: 30 });
+    expect((await nominate(id, nominee(10))).status).toBe(201);
+    const again = await nominate(id, nominee(10, { nama: 'Orang Lain' }));
+    expect(again.status).toBe(409);
+    expect((await json(again)).detail).toContain('NIP ini sudah terdaftar');
+
+    const answers = await Promise.all(Array.from({ length: 20 }, () => nominate(id, nominee(11))));
+    expect(answers.map((a) => a.status).sort()).toEqual([201, ...Array(19).fill(409)]);
+    const mine = (await scanAll()).filter((i) => i.entity === 'registration' && i.trainingId === id);
+    expect(mine).toHaveLength(2);
+  });
+
+  it('refuses, with the reason and writing nothing, an ineligible sector, level or office and a batch outside its window', async () => {
+    const { id } = await training();
+    const nominationItems = async () =>
+      (await scanAll()).filter((i) =>
+        ['registration', 'registration-nip', 'submission', 'mail'].includes(String(i.entity)),
+      );
+    const before = await nominationItems();
+    const sector = await nominate(id, nominee(20, { sektor: 'sosial' }));
+    expect(sector.status).toBe(422);
+    expect((await json(sector)).errors).toEqual([
+      { field: 'values.sektor', message: expect.stringContaining('kesehatan, pendidikan') },
+    ]);
+    const level = await nominate(id, nominee(21, { jenjang: 'pelaksana' }));
+    expect(level.status).toBe(422);
+    expect((await json(level)).errors[0].field).toBe('values.jenjang');
+    const office = await nominate(id, nominee(22), admin); // BKPSDM is a badan
+    expect(office.status).toBe(422);
+    expect((await json(office)).errors[0].field).toBe('officeCode');
+    const badNip = await nominate(id, nominee(23, { nip: '198013452005011001' }));
+    expect(badNip.status).toBe(422);
+    expect((await json(badNip)).errors[0]).toMatchObject({
+      field: 'values.nip',
+      message: expect.stringContaining('tanggal lahir'),
+    });
+
+    const { id: later } = await training({ registrationOpens: '2026-12-01', registrationCloses: '2026-12-05' });
+    const early = await nominate(later, nominee(24));
+    expect(early.status).toBe(422);
+    expect((await json(early)).errors[0]).toMatchObject({
+      field: 'values.angkatan',
+      message: expect.stringContaining('2026-12-01 s.d. 2026-12-05'),
+    });
+    expect(await nominationItems()).toEqual(before);
+  });
+
+  it('tells the nominee when rejected, with the comment, and frees the NIP', async () => {
+    const { id } = await training();
+    const submission = await ok(await nominate(id, nominee(30)), 201);
+    await decide(await linkFor(dinkesHead.email, submission.id), {
+      decision: 'reject',
+      comment: 'Kuota kantor sudah terpenuhi',
+    });
+    await settled(submission.id, 'SUCCEEDED');
+    expect(await registrationOf(id, submission.id)).toMatchObject({ status: 'rejected' });
+    const mail = (await cloud.outbox()).find(
+      (m) => m.to.includes(nominee(30).email) && m.subject.includes('tidak disetujui'),
+    )!;
+    expect(mail.text).toContain('Kuota kantor sudah terpenuhi');
+    expect((await nominate(id, nominee(30))).status).toBe(201);
+  });
+});
+
+describe('seats and the waitlist', () => {
+  it('waitlists when full, promotes the head on cancellation, and refuses a capacity below the seats taken', async () => {
+    const { id } = await training({ capacity: 1 });
+    const first = await approved(id, 40);
+    const second = await approved(id, 41, disdik, disdikHead);
+    const third = await approved(id, 42, disdik, disdikHead);
+    expect(await registrationOf(id, first)).toMatchObject({ status: 'confirmed', seatNo: 1 });
+    expect(await registrationOf(id, second)).toMatchObject({ status: 'waitlisted', waitlistPosition: 1 });
+    expect(await registrationOf(id, third)).toMatchObject({ status: 'waitlisted', waitlistPosition: 2 });
+    const waitMail = (await cloud.outbox()).find(
+      (m) => m.to.includes(nominee(41).email) && m.subject.startsWith('Daftar tunggu'),
+    )!;
+    expect(waitMail.text).toContain('urutan 1');
+
+    // Operators see only their office; another office cannot cancel.
+    expect((await registrations(id, dinkes)).map((r) => r.submissionId)).toEqual([first]);
+    expect((await call(disdik, 'POST', `/registrations/${first}/cancel`, {})).status).toBe(403);
+
+    expect((await call(admin, 'PUT', `/trainings/${id}/batches/1/capacity`, { capacity: 0 })).status).toBe(422);
+    const cancelled = await ok(
+      await call(dinkes, 'POST', `/registrations/${first}/cancel`, { reason: 'Tugas dinas luar kota' }),
+    );
+    expect(cancelled.status).toBe('cancelled');
+    expect(await registrationOf(id, second)).toMatchObject({ status: 'confirmed', seatNo: 2 });
+    expect(await registrationOf(id, third)).toMatchObject({ status: 'waitlisted', waitlistPosition: 1 });
+    expect(
+      (await cloud.outbox()).some(
+        (m) => m.to.includes(nominee(41).email) && m.subject.startsWith('Naik dari daftar tunggu'),
+      ),
+    ).toBe(true);
+    expect(
+      (await cloud.outbox()).some(
+        (m) => m.to.includes(nominee(40).email) && m.subject.startsWith('Pendaftaran dibatalkan'),
+      ),
+    ).toBe(true);
+    expect((await call(dinkes, 'POST', `/registrations/${first}/cancel`, {})).status).toBe(409);
+
+    // Raising the capacity promotes the next; lowering below the seats taken is refused.
+    const raised = await ok(await call(admin, 'PUT', `/trainings/${id}/batches/1/capacity`, { capacity: 3 }));
+    expect(raised.promoted).toEqual([third]);
+    expect(raised.batch).toMatchObject({ capacity: 3, seatsTaken: 2, waitlistLength: 0, remainingSeats: 1 });
+    const lowered = await call(admin, 'PUT', `/trainings/${id}/batches/1/capacity`, { capacity: 1 });
+    expect(lowered.status).toBe(409);
+    // The cancelled NIP may register again.
+    expect((await nominate(id, nominee(40))).status).toBe(201);
+  });
+});
+
+describe('attendance and the participant list', () => {
+  it('records attendance by NIP, works out certificate eligibility, and exports CSV and XLSX', async () => {
+    const { id } = await training({ capacity: 5 });
+    const a = await approved(id, 50);
+    const b = await approved(id, 51);
+    const day = (d: string, nips: string[]) =>
+      call(admin, 'POST', `/trainings/${id}/batches/1/attendance`, { date: d, nips });
+    expect((await day('2026-12-20', [nipOf(50)])).status).toBe(422);
+    expect(await ok(await day('2026-12-14', [nipOf(50), nipOf(51), nipOf(99)]))).toEqual({
+      recorded: 2,
+      notParticipants: [expect.stringMatching(/^\d{4}\*{11}\d{3}$/)],
+    });
+    await ok(await day('2026-12-15', [`${nipOf(50).slice(0, 8)} ${nipOf(50).slice(8, 14)} ${nipOf(50).slice(14)}`]));
+
+    const list = await ok(await call(admin, 'GET', `/trainings/${id}/batches/1/participants`));
+    expect(
+      list.participants.map(
+        (p: { submissionId: string; attendedDays: number; certificateEligible: boolean; nip: string }) => [
+          p.submissionId,
+          p.attendedDays,
+          p.certificateEligible,
+          p.nip,
+        ],
+      ),
+    ).toEqual([
+      [a, 2, true, nipOf(50)],
+      [b, 1, false, nipOf(51)],
+    ]);
+    // An operator sees their office's participants, NIPs masked.
+    const operatorCsv = await (await call(dinkes, 'GET', `/trainings/${id}/batches/1/participants?format=csv`)).text();
+    expect(operatorCsv).not.toContain(nipOf(50));
+    expect(operatorCsv).toContain(`${nipOf(50).slice(0, 4)}***********${nipOf(50).slice(-3)}`);
+
+    const xlsx = await call(admin, 'GET', `/trainings/${id}/batches/1/participants.xlsx`);
+    expect(xlsx.status).toBe(200);
+    const dir = mkdtempSync(path.join(tmpdir(), 'peserta-'));
+    writeFileSync(path.join(dir, 'peserta.xlsx'), Buffer.from(await xlsx.arrayBuffer()));
+    execFileSync('soffice', ['--headless', '--convert-to', 'csv', '--outdir', dir, path.join(dir, 'peserta.xlsx')], {
+      stdio: 'ignore',
+      env: { ...process.env, HOME: dir },
+      timeout: 60_000,
+    });
+    const rows = readFileSync(path.join(dir, 'peserta.csv'), 'utf8').trim().split('\n');
+    expect(rows[0]).toContain('No. kursi,Nama,NIP');
+    expect(rows).toHaveLength(3);
+    expect(rows[1]).toContain(`"Peserta 50, S.Kep.",${nipOf(50)}`);
+    expect(rows[1]).toMatch(/,2,Ya$/);
+    expect(rows[2]).toMatch(/,1,Tidak$/);
+  });
+});
