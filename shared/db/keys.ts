@@ -295,3 +295,23 @@ export const registrationNipKeys = (trainingId: string, nipHash: string) => ({
   PK: `REGISTRATION_NIP#${trainingId}#${nipHash}`,
   SK: 'REGISTRATION_NIP',
 });
+
+/**
+ * A seat waiting for its approver's decision, in the approver's inbox (by lower-cased email): written when the seat
+ * is filled (stage opened, escalated, delegated); read with the stage, which says whether it is still open. Expires
+ * by TTL after the stage's deadline.
+ */
+export const inboxKeys = (
+  email: string,
+  openedAt: string,
+  submissionId: string,
+  round: number,
+  stageIndex: number,
+  seat: string,
+) => ({
+  PK: inboxPartition(email),
+  SK: `${openedAt}#${submissionId}#${round}#${stageIndex}#${seat}`,
+});
+
+/** The partition of an approver's inbox (see {@link inboxKeys}). */
+export const inboxPartition = (email: string): string => `INBOX#${email.toLowerCase()}`;

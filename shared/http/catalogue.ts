@@ -68,6 +68,8 @@ import {
   createWorkflowRoute,
   decideRoute,
   getWorkflowRoute,
+  inboxDecisionsRoute,
+  inboxRoute,
   listWorkflowsRoute,
   newWorkflowVersionRoute,
   resubmitRoute,
@@ -244,8 +246,8 @@ export const endpoints: readonly Endpoint[] = [
   capability(
     'WorkflowRequests',
     'workflow/requests-api',
-    'requests in flight: resubmit, withdraw, progress, status page',
-    [resubmitRoute, withdrawRoute, submissionProgressRoute, submissionStatusPageRoute],
+    "requests in flight (resubmit, withdraw, progress, status page) and the approvers' inbox with bulk decisions",
+    [resubmitRoute, withdrawRoute, submissionProgressRoute, submissionStatusPageRoute, inboxRoute, inboxDecisionsRoute],
     { table: 'RW', approvals: ['signal'], nipHmac: true, mail: true },
   ),
   // Decides; delegation mails the delegate; the client's IP is kept as an HMAC pseudonym.

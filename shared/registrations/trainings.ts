@@ -114,7 +114,7 @@ const registrationFields = (input: NewTraining): FieldDefinition[] =>
     },
   ] as FieldDefinition[];
 
-/** The default chain: the head of the nominating office, then the head of the approving unit (BKPSDM). */
+/** The default chain: the head of the nominating office, then BKPSDM (its head or its admins). */
 const defaultChain = (input: NewTraining): WorkflowDefinition => ({
   name: `Persetujuan pendaftaran: ${input.title}`.slice(0, 200),
   stages: [
@@ -127,8 +127,12 @@ const defaultChain = (input: NewTraining): WorkflowDefinition => ({
       onDeadline: { kind: 'escalate', to: { kind: 'head-of-unit', unitCode: input.approvingUnit } },
     },
     {
+      // The head of BKPSDM, or one of its admins (who work the console's inbox): the first decision counts.
       name: input.approvingUnit,
-      approvers: [{ kind: 'head-of-unit', unitCode: input.approvingUnit }],
+      approvers: [
+        { kind: 'head-of-unit', unitCode: input.approvingUnit },
+        { kind: 'admins-of-office', officeCode: input.approvingUnit },
+      ],
       rule: { kind: 'any' },
       reminderAfterDays: 2,
       deadlineAfterDays: 5,

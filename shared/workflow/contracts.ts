@@ -266,3 +266,76 @@ export const decideRoute = defineRoute({
     429: { description: 'Too many decisions from this client', contentType: 'text/html' },
   },
 });
+
+export const InboxItem = z
+  .object({
+    submissionId: z.string(),
+    round: z.number().int(),
+    stageIndex: z.number().int(),
+    seat: z.string(),
+    stageName: z.string(),
+    formId: z.string(),
+    formTitle: z.string(),
+    officeCode: z.string(),
+    batch: z.number().int().optional().meta({ description: 'Training batch (angkatan), for registrations' }),
+    openedAt: z.string(),
+    deadlineAt: z.string().optional(),
+  })
+  .meta({ id: 'InboxItem' });
+
+export const inboxRoute = defineRoute({
+  method: 'GET',
+  path: '/inbox',
+  auth: 'jwt',
+  summary: "Requests awaiting the caller's decision (seats by their email), filterable by form (a training) and batch",
+  tags,
+  request: {
+    query: z.object({ formId: FormId.optional(), batch: z.coerce.number().int().min(1).max(20).optional() }),
+  },
+  responses: { 200: { description: 'Open seats', body: z.object({ items: z.array(InboxItem) }) } },
+});
+
+export const inboxDecisionsRoute = defineRoute({
+  method: 'POST',
+  path: '/inbox/decisions',
+  auth: 'jwt',
+  summary:
+    'Approve or reject several requests at once from the inbox; each decision is recorded per request, with the ' +
+    'same rules and audit as a link decision (a rejection needs a comment)',
+  tags,
+  request: {
+    body: z
+      .object({
+        items: z
+          .array(
+            z.object({
+              submissionId: SubmissionId,
+              round: z.number().int().min(1),
+              stageIndex: z.number().int().min(0),
+              seat: z.string().regex(/^[se]\d{1,2}$/),
+            }),
+          )
+          .min(1)
+          .max(100),
+        decision: z.enum(['approve', 'reject']),
+        comment: z.string().trim().max(5000).default(''),
+      })
+      .refine((body) => body.decision !== 'reject' || body.comment.length > 0, {
+        path: ['comment'],
+        message: 'Tuliskan alasan penolakan.',
+      }),
+  },
+  responses: {
+    200: {
+      description: 'The outcome per request: recorded, or why not (not yours, already decided, closed)',
+      body: z.object({
+        results: z.array(
+          z.object({
+            submissionId: z.string(),
+            outcome: z.enum(['recorded', 'not-yours', 'decided', 'closed', 'invalid']),
+          }),
+        ),
+      }),
+    },
+  },
+});

@@ -15,6 +15,7 @@ import { signalTask } from './signals.ts';
 import {
   auditPut,
   type EngineStore,
+  inboxPut,
   officeName,
   type RequestItem,
   readRequest,
@@ -125,6 +126,8 @@ export interface DecisionInput {
 export interface DecisionClient {
   ipHash?: string;
   userAgent?: string;
+  /** How the decision came, when not by its email link (`kotak masuk`). */
+  via?: string;
 }
 
 export type DecisionResult =
@@ -184,6 +187,7 @@ export const decide = async (
 };
 
 const clientFacts = (client: DecisionClient) => ({
+  ...(client.via ? { detail: `Melalui ${client.via}` } : {}),
   ipHash: client.ipHash,
   userAgentHash: client.userAgent
     ? createHash('sha256').update(client.userAgent).digest('base64url').slice(0, 16)
@@ -216,8 +220,8 @@ const stillInApproval = (deps: EngineDeps, request: RequestItem): TransactionIte
 
 const vote = async (
   deps: EngineDeps,
-  token: string,
-  view: Extract<LinkView, { kind: 'open' }>,
+  token: string | undefined,
+  view: Pick<Extract<LinkView, { kind: 'open' }>, 'request' | 'stage' | 'seat'>,
   decision: Vote,
   comment: string,
   client: DecisionClient,
@@ -266,7 +270,8 @@ const vote = async (
       label: 'vote',
       onConditionFailed: stale,
     },
-    linkUsed(deps, token, at),
+    // A link decision spends its link; an inbox decision has none (the seat's links die with the vote).
+    ...(token ? [linkUsed(deps, token, at)] : []),
     {
       update: {
         TableName: deps.table,
@@ -479,6 +484,7 @@ const delegate = async (
       ),
       now,
     ),
+    inboxPut(deps.table, request, stage, delegateSeat),
     auditPut(
       deps.table,
       request.id,
@@ -497,4 +503,48 @@ const delegate = async (
   await transact(deps.db, entries);
   await deliverAfterCommit(entries.map(committed));
   return { kind: 'delegated', to: person.name };
+};
+
+/** A seat of an open stage, for its approver to decide from the inbox (no link). */
+export interface SeatRef {
+  submissionId: string;
+  round: number;
+  stageIndex: number;
+  seat: string;
+}
+
+export type InboxDecision = 'recorded' | 'not-yours' | 'decided' | 'closed' | 'invalid';
+
+/**
+ * A decision from the approver's inbox (bulk approve or reject in the console): the same transaction, rules and
+ * audit as a link decision, for a seat the caller sits in (by the seat's email, or its staff account).
+ */
+export const decideAsSeatHolder = async (
+  deps: EngineDeps,
+  ref: SeatRef,
+  approver: { sub: string; email: string },
+  decision: 'approve' | 'reject',
+  comment: string,
+): Promise<InboxDecision> => {
+  if (decision === 'reject' && comment.trim().length === 0) return 'invalid';
+  for (let attempt = 1; ; attempt++) {
+    const [request, stage] = await Promise.all([
+      readRequest(deps, ref.submissionId),
+      readStage(deps, ref.submissionId, ref.round, ref.stageIndex),
+    ]);
+    const seat = stage?.seats.find((s) => s.seat === ref.seat);
+    if (!stage || !seat) return 'closed';
+    if (seat.email.toLowerCase() !== approver.email.toLowerCase() && seat.approverId !== `staff:${approver.sub}`) {
+      return 'not-yours';
+    }
+    if (stage.votes[seat.seat]) return 'decided';
+    if (stage.status !== 'open' || request.status !== 'in_approval' || request.round !== ref.round) return 'closed';
+    try {
+      await vote(deps, undefined, { request, stage, seat }, decision, comment.trim(), { via: 'kotak masuk konsol' });
+      return 'recorded';
+    } catch (failure) {
+      if (!(failure instanceof StaleDecision || failure instanceof ConditionFailedError) || attempt >= 10)
+        throw failure;
+    }
+  }
 };

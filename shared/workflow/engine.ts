@@ -14,6 +14,7 @@ import { signalTask } from './signals.ts';
 import {
   auditPut,
   type EngineStore,
+  inboxPut,
   officeName,
   type RequestItem,
   readHolidays,
@@ -298,6 +299,7 @@ const openFrom = async (
       },
       onConditionFailed: stale,
     },
+    ...seats.map((seat) => inboxPut(deps.table, request, stage, seat)),
     auditPut(
       deps.table,
       request.id,
@@ -364,6 +366,7 @@ const onDeadline = async (
           },
           now,
         ),
+        ...seats.map((seat) => inboxPut(deps.table, request, { ...stage, ...times, openedAt: at }, seat)),
       ]);
       return stageStep({ ...stage, ...times, seats });
     }

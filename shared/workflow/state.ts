@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { monotonicFactory } from 'ulid';
-import { auditKeys, calendarKeys, stageKeys, unitKeys } from '#shared/db/keys';
+import { auditKeys, calendarKeys, inboxKeys, stageKeys, unitKeys } from '#shared/db/keys';
 import { NotFoundError } from '#shared/errors';
 import type { StageRule } from './definition.ts';
 
@@ -228,3 +228,32 @@ export const ruleText = (rule: StageRule, seats: number): string =>
     : rule.kind === 'any'
       ? 'salah satu penyetuju'
       : `${Math.min(rule.k, seats)} dari ${seats} penyetuju`;
+
+/** The inbox entry of a seat (see `inboxKeys`): enough to list it and filter by form (training) and batch. */
+export const inboxPut = (
+  table: string,
+  request: RequestItem,
+  stage: Pick<StageItem, 'round' | 'stageIndex' | 'name' | 'openedAt' | 'deadlineAt'>,
+  seat: SeatItem,
+) => ({
+  put: {
+    TableName: table,
+    Item: {
+      ...inboxKeys(seat.email, stage.openedAt, request.id, stage.round, stage.stageIndex, seat.seat),
+      _v: 1,
+      entity: 'inbox',
+      submissionId: request.id,
+      round: stage.round,
+      stageIndex: stage.stageIndex,
+      seat: seat.seat,
+      stageName: stage.name,
+      formId: request.formId,
+      formTitle: request.formTitle,
+      officeCode: request.officeCode,
+      ...(typeof request.values.angkatan === 'string' ? { batch: Number(request.values.angkatan) } : {}),
+      openedAt: stage.openedAt,
+      deadlineAt: stage.deadlineAt,
+      ttl: Math.floor(Date.parse(stage.deadlineAt ?? stage.openedAt) / 1000) + 30 * 86_400,
+    },
+  },
+});

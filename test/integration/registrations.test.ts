@@ -268,6 +268,63 @@ describe('seats and the waitlist', () => {
   });
 });
 
+describe('the BKPSDM inbox', () => {
+  it('lists the nominations awaiting BKPSDM by training and batch, and decides several at once, each recorded and audited', async () => {
+    const { id } = await training({ capacity: 5 });
+    const { id: other } = await training();
+    const ids: string[] = [];
+    for (const n of [60, 61, 62]) {
+      const submission = await ok(await nominate(id, nominee(n)), 201);
+      await decide(await linkFor(dinkesHead.email, submission.id), { decision: 'approve' });
+      ids.push(submission.id);
+    }
+    const elsewhere = await ok(await nominate(other, nominee(63)), 201);
+    await decide(await linkFor(dinkesHead.email, elsewhere.id), { decision: 'approve' });
+    await linkFor(admin.email, ids[2]!);
+
+    const inbox = (await ok(await call(admin, 'GET', `/inbox?formId=${id}&batch=1`))).items;
+    expect(inbox.map((i: { submissionId: string }) => i.submissionId).sort()).toEqual([...ids].sort());
+    expect(inbox[0]).toMatchObject({ stageName: 'BKPSDM', batch: 1, officeCode: 'DINKES', formId: id });
+    // The operator is nobody's approver here.
+    expect((await ok(await call(dinkes, 'GET', '/inbox'))).items).toEqual([]);
+
+    const refused = await call(admin, 'POST', '/inbox/decisions', { items: inbox.slice(0, 1), decision: 'reject' });
+    expect(refused.status).toBe(422);
+    const seatOf = (i: number) => inbox.find((e: { submissionId: string }) => e.submissionId === ids[i]);
+    const bulk = await ok(
+      await call(admin, 'POST', '/inbox/decisions', { items: [seatOf(0), seatOf(1)], decision: 'approve' }),
+    );
+    expect(bulk.results.map((r: { outcome: string }) => r.outcome)).toEqual(['recorded', 'recorded']);
+    // Another office's operator cannot decide a seat that is not theirs.
+    expect(
+      (await ok(await call(dinkes, 'POST', '/inbox/decisions', { items: [seatOf(2)], decision: 'approve' }))).results[0]
+        .outcome,
+    ).toBe('not-yours');
+    for (const done of ids.slice(0, 2)) await settled(done, 'SUCCEEDED');
+    expect(
+      (await registrations(id))
+        .filter((r) => r.status === 'confirmed')
+        .map((r) => r.submissionId)
+        .sort(),
+    ).toEqual(ids.slice(0, 2).sort());
+    const progress = await ok(await call(admin, 'GET', `/submissions/${ids[0]}/progress`));
+    expect(
+      progress.audit.find((e: { event: string; stage?: string }) => e.event === 'decided' && e.stage === 'BKPSDM'),
+    ).toMatchObject({
+      actor: admin.name,
+      decision: 'approve',
+      detail: 'Melalui kotak masuk konsol',
+    });
+    // Decided from the inbox, the head's link for the same stage is superseded; the inbox no longer lists them.
+    expect((await fetch(await linkFor(bkpsdmHead.email, ids[0]!))).status).toBe(409);
+    expect(
+      (await ok(await call(admin, 'GET', `/inbox?formId=${id}`))).items.map(
+        (i: { submissionId: string }) => i.submissionId,
+      ),
+    ).toEqual([ids[2]]);
+  });
+});
+
 describe('attendance and the participant list', () => {
   it('records attendance by NIP, works out certificate eligibility, and exports CSV and XLSX', async () => {
     const { id } = await training({ capacity: 5 });
