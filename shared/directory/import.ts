@@ -1,8 +1,8 @@
-import { BatchGetCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import type * as z from 'zod';
 import type { ZodType } from 'zod';
 import { id as indonesianLocale } from 'zod/locales';
+import { batchGetAll } from '#shared/db/batch';
 import { personEmailKeys, personNipKeys } from '#shared/db/keys';
 import { type TransactionItem, transact } from '#shared/db/transact';
 import { ConflictError, type DomainFieldError, InvalidError, isDomainError } from '#shared/errors';
@@ -538,29 +538,6 @@ const nipOwnersOf = async (client: Documents, table: string, hashes: string[]): 
     owners.set(String(item.PK).slice('PERSON_NIP#'.length), String(item.personId));
   }
   return owners;
-};
-
-/** Every item of these keys, consistently read (BatchGet takes 100 keys and may leave some for another call). */
-const batchGetAll = async (
-  client: Documents,
-  table: string,
-  keys: Record<string, unknown>[],
-): Promise<Record<string, unknown>[]> => {
-  const items: Record<string, unknown>[] = [];
-  // BatchGet refuses a request that names one key twice.
-  const unique = [...new Map(keys.map((key) => [JSON.stringify(key), key])).values()];
-  for (let i = 0; i < unique.length; i += 100) {
-    let pending: Record<string, unknown>[] | undefined = unique.slice(i, i + 100);
-    for (let attempt = 0; pending?.length && attempt < 5; attempt++) {
-      const result: BatchGetCommandOutput = await client.send(
-        new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }),
-      );
-      items.push(...(result.Responses?.[table] ?? []));
-      pending = result.UnprocessedKeys?.[table]?.Keys;
-    }
-    if (pending?.length) throw new Error('DynamoDB left keys unprocessed after 5 attempts');
-  }
-  return items;
 };
 
 /** The people already in the directory with these emails (consistent reads of the email claims, then the people). */

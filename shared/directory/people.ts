@@ -1,11 +1,6 @@
-import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
-  GetCommand,
-  type PutCommandInput,
-  QueryCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type PutCommandInput, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
+import { batchGetAll } from '#shared/db/batch';
 import {
   allPeoplePartition,
   personActsPartition,
@@ -118,23 +113,13 @@ export const getPeople = async (
   ids: readonly string[],
 ): Promise<Map<string, StoredPerson>> => {
   const found = new Map<string, StoredPerson>();
-  const unique = [...new Set(ids)];
-  for (let i = 0; i < unique.length; i += 100) {
-    let keys: Record<string, unknown>[] | undefined = unique.slice(i, i + 100).map((id) => {
-      const { PK, SK } = personKeys(id, '');
-      return { PK, SK };
-    });
-    // BatchGet may leave keys unprocessed under load; ask again for those.
-    for (let attempt = 0; keys?.length && attempt < 5; attempt++) {
-      const result: BatchGetCommandOutput = await client.send(
-        new BatchGetCommand({ RequestItems: { [table]: { Keys: keys } } }),
-      );
-      for (const item of result.Responses?.[table] ?? []) {
-        const person = personFromItem(item);
-        found.set(person.id, person);
-      }
-      keys = result.UnprocessedKeys?.[table]?.Keys;
-    }
+  const keys = ids.map((id) => {
+    const { PK, SK } = personKeys(id, '');
+    return { PK, SK };
+  });
+  for (const item of await batchGetAll(client, table, keys, { consistent: false })) {
+    const person = personFromItem(item);
+    found.set(person.id, person);
   }
   return found;
 };

@@ -1,5 +1,9 @@
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { queryAll } from '#shared/db/batch';
 import { allUnitsPartition, unitChildrenPartition, unitKeys } from '#shared/db/keys';
+
+export { queryAll };
+
 import { migrations } from '#shared/db/migrations';
 import { type TransactionItem, type TransactUpdate, transact } from '#shared/db/transact';
 import { ConflictError, type DomainFieldError, InvalidError, NotFoundError } from '#shared/errors';
@@ -326,18 +330,6 @@ export const archiveUnit = async (
     ...touchItems(table, plan, () => new ConflictError('Struktur organisasi berubah; muat ulang lalu coba lagi')),
   ]);
   return next;
-};
-
-/** Every page of a Query. */
-export const queryAll = async (client: Documents, input: QueryCommandInput): Promise<Record<string, unknown>[]> => {
-  const items: Record<string, unknown>[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(new QueryCommand({ ...input, ExclusiveStartKey }));
-    items.push(...(page.Items ?? []));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return items;
 };
 
 /** The children of a unit (any status), by name. From an index: may lag a write by a moment. */

@@ -1,11 +1,6 @@
 import { createHash } from 'node:crypto';
-import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { batchGetAll } from '#shared/db/batch';
 import { suppressionKeys } from '#shared/db/keys';
 
 /** The table the mail items live in, and a client for it. */
@@ -64,23 +59,13 @@ export const suppressedAmong = async (store: MailStore, addresses: readonly stri
     byHash.set(hash, [...(byHash.get(hash) ?? []), address]);
   }
   const suppressed = new Set<string>();
-  const hashes = [...byHash.keys()];
-  for (let start = 0; start < hashes.length; start += 100) {
-    let keys: Record<string, unknown>[] | undefined = hashes.slice(start, start + 100).map(suppressionKeys);
-    // Unprocessed keys come back under throttling; the SDK has already backed off, so a few rounds suffice.
-    for (let round = 0; keys && keys.length > 0; round++) {
-      if (round === 5) throw new Error('suppression lookup: keys left unprocessed after 5 rounds');
-      const answer: BatchGetCommandOutput = await store.db.send(
-        new BatchGetCommand({
-          RequestItems: { [store.table]: { Keys: keys, ProjectionExpression: 'PK', ConsistentRead: true } },
-        }),
-      );
-      for (const item of answer.Responses?.[store.table] ?? []) {
-        const hash = String(item.PK).slice('SUPPRESSION#'.length);
-        for (const address of byHash.get(hash) ?? []) suppressed.add(address);
-      }
-      keys = answer.UnprocessedKeys?.[store.table]?.Keys;
-    }
+  const items = await batchGetAll(store.db, store.table, [...byHash.keys()].map(suppressionKeys), {
+    consistent: true,
+    projection: 'PK, SK',
+  });
+  for (const item of items) {
+    const hash = String(item.PK).slice('SUPPRESSION#'.length);
+    for (const address of byHash.get(hash) ?? []) suppressed.add(address);
   }
   return suppressed;
 };

@@ -2,6 +2,7 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import type * as z from 'zod';
 import { nipHmacKey } from '#shared/aws/secrets';
+import { queryAll } from '#shared/db/batch';
 import {
   batchItemsPrefix,
   batchKeys,
@@ -148,6 +149,26 @@ const windowStillOpen = (store: TrainingStore, trainingId: string, batch: number
   onConditionFailed: () => new ConflictError('Jendela pendaftaran berubah; muat ulang lalu coba lagi.'),
 });
 
+/** The NIP's uniqueness item for a training: its put fails when the NIP is registered there already. */
+const _nipClaim = (store: TrainingStore, trainingId: string, hash: string, submissionId: string): TransactionItem => ({
+  put: {
+    TableName: store.table,
+    Item: { ...registrationNipKeys(trainingId, hash), _v: 1, entity: 'registration-nip', submissionId },
+    ConditionExpression: 'attribute_not_exists(PK)',
+  },
+  onConditionFailed: nipTaken,
+});
+
+/** The NIP's uniqueness item for a training: its put fails when the NIP is registered there already. */
+const nipClaim = (store: TrainingStore, trainingId: string, hash: string, submissionId: string): TransactionItem => ({
+  put: {
+    TableName: store.table,
+    Item: { ...registrationNipKeys(trainingId, hash), _v: 1, entity: 'registration-nip', submissionId },
+    ConditionExpression: 'attribute_not_exists(PK)',
+  },
+  onConditionFailed: nipTaken,
+});
+
 const nipTaken = () =>
   new ConflictError(
     'NIP ini sudah terdaftar pada pelatihan ini; satu NIP hanya dapat didaftarkan sekali per pelatihan.',
@@ -183,19 +204,7 @@ export const registrationOnSubmit = async (
     updatedAt: at,
   };
   return [
-    {
-      put: {
-        TableName: store.table,
-        Item: {
-          ...registrationNipKeys(training.id, hash),
-          _v: 1,
-          entity: 'registration-nip',
-          submissionId: submission.id,
-        },
-        ConditionExpression: 'attribute_not_exists(PK)',
-      },
-      onConditionFailed: nipTaken,
-    },
+    nipClaim(store, training.id, hash, submission.id),
     {
       put: {
         TableName: store.table,
@@ -241,19 +250,7 @@ export const registrationOnResubmit = async (
               ExpressionAttributeValues: { ':id': submission.id },
             },
           },
-          {
-            put: {
-              TableName: store.table,
-              Item: {
-                ...registrationNipKeys(training.id, hash),
-                _v: 1,
-                entity: 'registration-nip',
-                submissionId: submission.id,
-              },
-              ConditionExpression: 'attribute_not_exists(PK)',
-            },
-            onConditionFailed: nipTaken,
-          },
+          nipClaim(store, training.id, hash, submission.id),
         ];
   return [
     ...moved,
@@ -622,22 +619,13 @@ export const setCapacity = async (
 /** A batch's seats (by number) and waitlist (in order), with their registrations. */
 export const batchRegistrations = async (store: TrainingStore, trainingId: string, batch: number) => {
   const query = async (kind: 'SEAT' | 'WAIT') => {
-    const items: { submissionId: string }[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await store.db.send(
-        new QueryCommand({
-          TableName: store.table,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-          ExpressionAttributeValues: { ':pk': `TRAINING#${trainingId}`, ':prefix': batchItemsPrefix(kind, batch) },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      items.push(...((page.Items ?? []) as { submissionId: string }[]));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return Promise.all(items.map((item) => readRegistration(store, item.submissionId)));
+    const items = await queryAll(store.db, {
+      TableName: store.table,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': `TRAINING#${trainingId}`, ':prefix': batchItemsPrefix(kind, batch) },
+      ConsistentRead: true,
+    });
+    return Promise.all(items.map((item) => readRegistration(store, String(item.submissionId))));
   };
   const [seats, waitlist] = await Promise.all([query('SEAT'), query('WAIT')]);
   return { seats, waitlist };
@@ -650,22 +638,12 @@ export const officeRegistrations = async (
   officeCode: string,
 ): Promise<RegistrationItem[]> => {
   const { GSI2PK } = registrationKeys('', officeCode, trainingId);
-  const items: RegistrationItem[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await store.db.send(
-      new QueryCommand({
-        TableName: store.table,
-        IndexName: 'GSI2',
-        KeyConditionExpression: 'GSI2PK = :pk AND begins_with(GSI2SK, :training)',
-        ExpressionAttributeValues: { ':pk': GSI2PK, ':training': `${trainingId}#` },
-        ExclusiveStartKey: start,
-      }),
-    );
-    items.push(...((page.Items ?? []) as RegistrationItem[]));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return items;
+  return (await queryAll(store.db, {
+    TableName: store.table,
+    IndexName: 'GSI2',
+    KeyConditionExpression: 'GSI2PK = :pk AND begins_with(GSI2SK, :training)',
+    ExpressionAttributeValues: { ':pk': GSI2PK, ':training': `${trainingId}#` },
+  })) as unknown as RegistrationItem[];
 };
 
 /**

@@ -1,5 +1,6 @@
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type * as z from 'zod';
+import { queryAll } from '#shared/db/batch';
 import { registrationKeys } from '#shared/db/keys';
 import type { ExportSheet } from '#shared/exports/sheets';
 import type { Caller } from '#shared/http/auth';
@@ -79,21 +80,12 @@ export const registrationsFor = async (
   const admin = caller.groups.includes('admin');
   let registrations: RegistrationItem[];
   if (admin && !office) {
-    registrations = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await store.db.send(
-        new QueryCommand({
-          TableName: store.table,
-          IndexName: 'GSI1',
-          KeyConditionExpression: 'GSI1PK = :pk',
-          ExpressionAttributeValues: { ':pk': registrationKeys('', '', trainingId).GSI1PK },
-          ExclusiveStartKey: start,
-        }),
-      );
-      registrations.push(...((page.Items ?? []) as RegistrationItem[]));
-      start = page.LastEvaluatedKey;
-    } while (start);
+    registrations = (await queryAll(store.db, {
+      TableName: store.table,
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :pk',
+      ExpressionAttributeValues: { ':pk': registrationKeys('', '', trainingId).GSI1PK },
+    })) as unknown as RegistrationItem[];
   } else {
     registrations = await officeRegistrations(store, trainingId, admin ? office! : caller.officeCode);
   }

@@ -1,3 +1,4 @@
+import { batchGetItems } from '#shared/db/batch';
 import { surveyAggregateKeys, surveyMonthKeys, surveyPopulationKeys, unitKeys } from '#shared/db/keys';
 import { type Documents, primaryKey, unitFromItem } from '#shared/directory/units';
 import { InvalidError, NotFoundError } from '#shared/errors';
@@ -7,7 +8,6 @@ import { DEFAULT_INSTRUMENT, type Instrument, instrumentOf } from './instrument.
 import { type MonthKey, periodOfMonths } from './periods.ts';
 import { minimumSample } from './sample.ts';
 import { RESPONDENT_FIELDS, type SurveyReport } from './schemas.ts';
-import { batchGetItems } from './store.ts';
 
 /**
  * A unit's survey report for some WIB months, from the aggregates only: one BatchGetItem for the unit, its

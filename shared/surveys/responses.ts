@@ -1,5 +1,6 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
+import { batchGetItems } from '#shared/db/batch';
 import { surveyAggregateKeys, surveyMonthKeys, surveyResponseKeys, unitKeys } from '#shared/db/keys';
 import { migrations } from '#shared/db/migrations';
 import { transact } from '#shared/db/transact';
@@ -10,7 +11,6 @@ import { aggregateUpdate, DEFAULT_SHARDS, versionsOf } from './aggregates.ts';
 import { instrumentOf } from './instrument.ts';
 import { type MonthKey, wibMonthOf } from './periods.ts';
 import type { SurveyResponseInput, SurveyResponseReceipt } from './schemas.ts';
-import { batchGetItems } from './store.ts';
 import { checkTicket, consumeTicket, normalizeTicketCode } from './tickets.ts';
 
 /**

@@ -1,3 +1,4 @@
+import { batchGetItems } from '#shared/db/batch';
 import { surveyAggregateKeys, surveyMonthKeys, unitKeys } from '#shared/db/keys';
 import type { Unit } from '#shared/directory/schemas';
 import { allUnits, type Documents, primaryKey, unitFromItem } from '#shared/directory/units';
@@ -7,7 +8,6 @@ import { exactIkm, ikmOf } from './ikm.ts';
 import { DEFAULT_INSTRUMENT, type Instrument, instrumentOf } from './instrument.ts';
 import { type MonthKey, monthsOfPeriod, type PeriodKey, periodRange } from './periods.ts';
 import type { SurveyOverview, SurveyTrend } from './schemas.ts';
-import { batchGetItems } from './store.ts';
 
 /**
  * Trends, rankings and roll-ups (quarter, semester, year; per unit type; the whole city), computed on read from the

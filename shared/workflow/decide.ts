@@ -16,6 +16,7 @@ import {
   auditPut,
   type EngineStore,
   inboxPut,
+  linkPut,
   officeName,
   type RequestItem,
   readRequest,
@@ -454,25 +455,7 @@ const delegate = async (
       onConditionFailed: stale,
     },
     stillInApproval(deps, request),
-    {
-      put: {
-        TableName: deps.table,
-        Item: {
-          ...linkKeys(link.hash),
-          _v: 1,
-          entity: 'link',
-          submissionId: request.id,
-          round: stage.round,
-          stageIndex: stage.stageIndex,
-          seat: seat.seat,
-          approverId: delegateSeat.approverId,
-          createdAt: at,
-          expiresAt: stage.deadlineAt,
-          ttl: Math.floor(Date.parse(stage.deadlineAt!) / 1000) + 30 * 86_400,
-        },
-        ConditionExpression: 'attribute_not_exists(PK)',
-      },
-    },
+    linkPut(deps.table, link.hash, request, stage, delegateSeat, at),
     outboxEntry(
       approvalRequestMail(
         request,

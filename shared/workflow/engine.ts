@@ -1,5 +1,5 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { linkKeys, staffKeys, stageKeys } from '#shared/db/keys';
+import { staffKeys, stageKeys } from '#shared/db/keys';
 import { ConditionFailedError, type TransactionItem, transact } from '#shared/db/transact';
 import { resolveHead } from '#shared/directory/approver';
 import { dynamoDirectoryReader } from '#shared/directory/positions';
@@ -15,6 +15,7 @@ import {
   auditPut,
   type EngineStore,
   inboxPut,
+  linkPut,
   officeName,
   type RequestItem,
   readHolidays,
@@ -654,26 +655,7 @@ const mailSeats = async (
         label: 'ledger',
         onConditionFailed: stale,
       },
-      {
-        put: {
-          TableName: deps.table,
-          Item: {
-            ...linkKeys(link.hash),
-            _v: 1,
-            entity: 'link',
-            submissionId: request.id,
-            round: stage.round,
-            stageIndex: stage.stageIndex,
-            seat: seat.seat,
-            approverId: seat.approverId,
-            createdAt: at,
-            expiresAt: stage.deadlineAt,
-            // Kept a month past expiry so a late click reads "expired", not "unknown".
-            ttl: Math.floor(Date.parse(stage.deadlineAt!) / 1000) + 30 * 86_400,
-          },
-          ConditionExpression: 'attribute_not_exists(PK)',
-        },
-      },
+      linkPut(deps.table, link.hash, request, stage, seat, at),
       outboxEntry(approvalRequestMail(request, stage, seat, link.token, office, purpose), now),
       auditPut(
         deps.table,

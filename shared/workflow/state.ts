@@ -1,6 +1,7 @@
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { monotonicFactory } from 'ulid';
-import { auditKeys, calendarKeys, inboxKeys, stageKeys, unitKeys } from '#shared/db/keys';
+import { queryAll } from '#shared/db/batch';
+import { auditKeys, calendarKeys, inboxKeys, linkKeys, stageKeys, unitKeys } from '#shared/db/keys';
 import { NotFoundError } from '#shared/errors';
 import type { StageRule } from './definition.ts';
 
@@ -125,28 +126,13 @@ export const readStage = async (
 };
 
 /** Every item of a submission's partition with a sort key prefix (`STAGE#`, `AUDIT#`), in order. */
-export const readPartition = async (
-  store: EngineStore,
-  id: string,
-  prefix: string,
-): Promise<Record<string, unknown>[]> => {
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await store.db.send(
-      new QueryCommand({
-        TableName: store.table,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': submissionKey(id).PK, ':prefix': prefix },
-        ExclusiveStartKey: start,
-        ConsistentRead: true,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return items;
-};
+export const readPartition = (store: EngineStore, id: string, prefix: string): Promise<Record<string, unknown>[]> =>
+  queryAll(store.db, {
+    TableName: store.table,
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+    ExpressionAttributeValues: { ':pk': submissionKey(id).PK, ':prefix': prefix },
+    ConsistentRead: true,
+  });
 
 /** Holidays and cuti bersama of the years around `at` (the calendar items admins maintain). */
 export const readHolidays = async (store: EngineStore, at: Date): Promise<Set<string>> => {
@@ -255,5 +241,34 @@ export const inboxPut = (
       deadlineAt: stage.deadlineAt,
       ttl: Math.floor(Date.parse(stage.deadlineAt ?? stage.openedAt) / 1000) + 30 * 86_400,
     },
+  },
+});
+
+/** The item of a link token (its SHA-256 only), bound to one seat of one stage and round, expiring with the stage. */
+export const linkPut = (
+  table: string,
+  tokenHash: string,
+  request: Pick<RequestItem, 'id'>,
+  stage: Pick<StageItem, 'round' | 'stageIndex' | 'deadlineAt'>,
+  seat: Pick<SeatItem, 'seat' | 'approverId'>,
+  at: string,
+) => ({
+  put: {
+    TableName: table,
+    Item: {
+      ...linkKeys(tokenHash),
+      _v: 1,
+      entity: 'link',
+      submissionId: request.id,
+      round: stage.round,
+      stageIndex: stage.stageIndex,
+      seat: seat.seat,
+      approverId: seat.approverId,
+      createdAt: at,
+      expiresAt: stage.deadlineAt,
+      // Kept a month past expiry so a late click reads "expired", not "unknown".
+      ttl: Math.floor(Date.parse(stage.deadlineAt!) / 1000) + 30 * 86_400,
+    },
+    ConditionExpression: 'attribute_not_exists(PK)',
   },
 });

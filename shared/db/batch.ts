@@ -1,5 +1,12 @@
-import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
-import type { Documents } from '#shared/directory/units';
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+
+/** The document client as reads need it (a fake in unit tests). */
+export type Documents = Pick<DynamoDBDocumentClient, 'send'>;
 
 /** Keys per BatchGetItem: DynamoDB's limit. */
 const BATCH_LIMIT = 100;
@@ -21,7 +28,7 @@ export const batchGetItems = async (
   client: Documents,
   table: string,
   keys: readonly { PK: string; SK: string }[],
-  options: { consistent: boolean; sleep?: (ms: number) => Promise<void> },
+  options: { consistent: boolean; projection?: string; sleep?: (ms: number) => Promise<void> },
 ): Promise<ItemsByKey> => {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const found = new Map<string, Record<string, unknown>>();
@@ -34,7 +41,13 @@ export const batchGetItems = async (
       const chunk = pending.slice(i, i + BATCH_LIMIT);
       const result = await client.send(
         new BatchGetCommand({
-          RequestItems: { [table]: { Keys: chunk, ConsistentRead: options.consistent } },
+          RequestItems: {
+            [table]: {
+              Keys: chunk,
+              ConsistentRead: options.consistent,
+              ...(options.projection ? { ProjectionExpression: options.projection } : {}),
+            },
+          },
         }),
       );
       for (const item of result.Responses?.[table] ?? []) {
@@ -45,4 +58,28 @@ export const batchGetItems = async (
     pending = unprocessed;
   }
   return { get: (key) => found.get(keyId(key)) };
+};
+
+/** Every item of `keys` that exists, in no particular order (see {@link batchGetItems}). */
+export const batchGetAll = async (
+  client: Documents,
+  table: string,
+  keys: readonly { PK: string; SK: string }[],
+  options: { consistent: boolean; projection?: string } = { consistent: true },
+): Promise<Record<string, unknown>[]> => {
+  const found = await batchGetItems(client, table, keys, options);
+  const unique = [...new Map(keys.map((k) => [keyId(k), k])).values()];
+  return unique.map((key) => found.get(key)).filter((item) => item !== undefined);
+};
+
+/** Every page of a Query. */
+export const queryAll = async (client: Documents, input: QueryCommandInput): Promise<Record<string, unknown>[]> => {
+  const items: Record<string, unknown>[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(new QueryCommand({ ...input, ExclusiveStartKey }));
+    items.push(...(page.Items ?? []));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
 };
