@@ -84,8 +84,11 @@ export class Api extends Construct {
 
   /** Route each contract to the function. */
   addRoutes(fn: AbdiFunction, routes: readonly RouteContract[]): void {
-    // One integration per function, shared by its routes.
-    const integration = new HttpLambdaIntegration(`${fn.node.id}-Integration`, fn.fn);
+    // One integration per function, shared by its routes, and one invoke permission for the API (not one per route:
+    // the gateway only sends the routes it has, and each permission is a CloudFormation resource).
+    const integration = new HttpLambdaIntegration(`${fn.node.id}-Integration`, fn.fn, {
+      scopePermissionToRoute: false,
+    });
     for (const route of routes) {
       const [added] = this.httpApi.addRoutes({
         path: route.path,

@@ -1,4 +1,5 @@
 import { callbackRoute, loginRoute, logoutRoute } from '#shared/auth/contracts';
+import { consoleAdminRoutes, consoleOfficeRoutes, consoleReportRoutes } from '#shared/console/contracts';
 import {
   archiveUnitRoute,
   createPersonRoute,
@@ -286,4 +287,36 @@ export const endpoints: readonly Endpoint[] = [
     },
   ),
   // Staff console pages (shared/console).
+  // CSRF tokens are HMACs under the NIP HMAC key (shared/console/csrf.ts): every console function reads it. Survey
+  // report pages share the office function: every function costs a role, a policy, a log group and alarms.
+  capability(
+    'ConsoleOffice',
+    'console/office-api',
+    'staff console: home, forms to fill, office submissions, survey reports and suggestions',
+    [...consoleOfficeRoutes, ...consoleReportRoutes],
+    { table: 'RW', approvals: ['start', 'signal'], nipHmac: true },
+  ),
+  // Staff invitations go through the user pool; resent mail through SES; people imports hash NIPs.
+  capability(
+    'ConsoleAdmin',
+    'console/admin-api',
+    'staff console for admins: forms, workflows, directory, staff, failed mail',
+    consoleAdminRoutes,
+    {
+      table: 'RW',
+      nipHmac: true,
+      mail: true,
+      cognitoAdmin: [
+        'AdminCreateUser',
+        'AdminGetUser',
+        'AdminListGroupsForUser',
+        'AdminAddUserToGroup',
+        'AdminRemoveUserFromGroup',
+        'AdminDisableUser',
+        'AdminEnableUser',
+      ],
+      // Directory imports write up to 2,000 rows: the gateway's 30 s, as the directory API.
+      timeoutSeconds: 29,
+    },
+  ),
 ];

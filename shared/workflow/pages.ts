@@ -23,7 +23,8 @@ const valueText = (field: FieldDefinition | undefined, value: unknown): string =
   return value === undefined || value === null ? '' : label(value);
 };
 
-const valuesList = (fields: FieldDefinition[], values: Record<string, unknown>): SafeHtml => {
+/** Submitted values under their field labels (choices by their labels). */
+export const valuesList = (fields: FieldDefinition[], values: Record<string, unknown>): SafeHtml => {
   const known = new Map(fields.map((f) => [f.name, f]));
   const names = [
     ...fields.map((f) => f.name).filter((n) => n in values),
@@ -158,18 +159,14 @@ const EVENT: Record<string, string> = {
   completed: 'Selesai',
 };
 
-/** The requester's status page: stages round by round with each seat's decision, then the audit trail. */
-export const statusPage = (
-  request: { id: string; formTitle: string; officeCode: string; status: string },
-  progress: { stages: z.infer<typeof StageView>[]; audit: z.infer<typeof AuditEntry>[] },
-): string =>
-  page({
-    title: `Status pengajuan ${request.formTitle}`,
-    style: STYLE,
-    privacyLink: false,
-    body: html`<h1>${request.formTitle}</h1>
-<dl><dt>Nomor</dt><dd>${request.id}</dd><dt>Kantor</dt><dd>${request.officeCode}</dd><dt>Status</dt><dd><strong>${STATUS[request.status] ?? request.status}</strong></dd></dl>
-<h2>Tahap</h2>
+/** A request's status in words. */
+export const statusText = (status: string): string => STATUS[status] ?? status;
+
+/** Stages round by round with each seat's decision, then the audit trail (the status page and the staff console). */
+export const progressTables = (progress: {
+  stages: z.infer<typeof StageView>[];
+  audit: z.infer<typeof AuditEntry>[];
+}): SafeHtml => html`<h2>Tahap</h2>
 <table><thead><tr><th>Putaran</th><th>Tahap</th><th>Status</th><th>Penyetuju</th></tr></thead><tbody>
 ${progress.stages.map(
   (s) =>
@@ -185,5 +182,18 @@ ${progress.audit.map(
   (e) =>
     html`<tr><td>${wibDateTime(e.at)}</td><td>${EVENT[e.event] ?? e.event}${e.stage ? html`<br>${e.stage}` : ''}</td><td>${e.actor ?? ''}</td><td>${e.decision ? html`${VOTE[e.decision] ?? STATUS[e.decision] ?? e.decision}<br>` : ''}${e.comment ? html`“${e.comment}”<br>` : ''}${e.detail ?? ''}</td></tr>`,
 )}
-</tbody></table>`,
+</tbody></table>`;
+
+/** The requester's status page: stages round by round with each seat's decision, then the audit trail. */
+export const statusPage = (
+  request: { id: string; formTitle: string; officeCode: string; status: string },
+  progress: { stages: z.infer<typeof StageView>[]; audit: z.infer<typeof AuditEntry>[] },
+): string =>
+  page({
+    title: `Status pengajuan ${request.formTitle}`,
+    style: STYLE,
+    privacyLink: false,
+    body: html`<h1>${request.formTitle}</h1>
+<dl><dt>Nomor</dt><dd>${request.id}</dd><dt>Kantor</dt><dd>${request.officeCode}</dd><dt>Status</dt><dd><strong>${STATUS[request.status] ?? request.status}</strong></dd></dl>
+${progressTables(progress)}`,
   });

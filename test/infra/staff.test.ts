@@ -91,7 +91,8 @@ describe('staff administration functions', () => {
       const environment = statements[0]?.environment ?? {};
       if (endpoint.cognitoAdmin) expect(environment.STAFF_USER_POOL_ID).toEqual({ Ref: poolId });
     }
-    expect(endpoints.filter((e) => e.cognitoAdmin).map((e) => e.id)).toEqual(['StaffApi']);
+    // The staff API, and the console's admin pages (invitations, disabling) that call the same shared/staff code.
+    expect(endpoints.filter((e) => e.cognitoAdmin).map((e) => e.id)).toEqual(['StaffApi', 'ConsoleAdminApi']);
   });
 
   it('lets the functions that send mail (and only those) send through the sender identity and configuration set', () => {
