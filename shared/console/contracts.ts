@@ -356,3 +356,86 @@ export const consoleReportRoutes = [
   consoleSuggestionsRoute,
   consoleFollowUpRoute,
 ] as const;
+
+// Trainings and the approvers' inbox (console/trainings-api).
+
+export const consoleInboxRoute = defineRoute({
+  method: 'GET',
+  path: '/konsol/kotak-masuk',
+  auth: 'session',
+  summary: "Requests awaiting the caller's decision, filterable by training and batch, with bulk approve/reject",
+  tags,
+  request: {
+    query: z.object({
+      pelatihan: Ulid('pelatihan').optional().or(z.literal('')),
+      angkatan: z
+        .string()
+        .regex(/^\d{0,2}$/)
+        .optional(),
+      pesan: text,
+    }),
+  },
+  responses: { 200: page('The inbox'), ...staffPages },
+});
+
+export const consoleInboxDecideRoute = defineRoute({
+  method: 'POST',
+  path: '/konsol/kotak-masuk',
+  auth: 'session',
+  summary: 'Approve or reject the checked requests (each recorded and audited on its own); a rejection needs a comment',
+  tags,
+  request: form,
+  responses: { ...postAnswers },
+});
+
+export const consoleTrainingsRoute = defineRoute({
+  method: 'GET',
+  path: '/konsol/pelatihan',
+  auth: 'session',
+  summary: 'Trainings: open ones with seats and waitlists (admins: every status, and a form to create one)',
+  tags,
+  request: { query: z.object({ pesan: text }) },
+  responses: { 200: page('Trainings'), ...staffPages },
+});
+
+export const consoleCreateTrainingRoute = defineRoute({
+  method: 'POST',
+  path: '/konsol/pelatihan',
+  auth: 'session',
+  roles: adminOnly,
+  summary: 'Create a training with its first batch (a draft)',
+  tags,
+  request: form,
+  responses: { ...postAnswers },
+});
+
+export const consoleTrainingRoute = defineRoute({
+  method: 'GET',
+  path: '/konsol/pelatihan/{trainingId}',
+  auth: 'session',
+  summary:
+    "A training: its batches; the office's nominations (cancel); for admins, participants and waitlist, capacity, " +
+    'publishing, attendance entry and exports',
+  tags,
+  request: { params: z.object({ trainingId: Ulid('pelatihan') }), query: z.object({ pesan: text }) },
+  responses: { 200: page('The training'), ...staffPages },
+});
+
+export const consoleTrainingActionRoute = defineRoute({
+  method: 'POST',
+  path: '/konsol/pelatihan/{trainingId}',
+  auth: 'session',
+  summary: 'Act on a training (`aksi`: batalkan, kapasitas, status, hadir)',
+  tags,
+  request: { params: z.object({ trainingId: Ulid('pelatihan') }), ...form },
+  responses: { ...postAnswers },
+});
+
+export const consoleTrainingRoutes = [
+  consoleInboxRoute,
+  consoleInboxDecideRoute,
+  consoleTrainingsRoute,
+  consoleCreateTrainingRoute,
+  consoleTrainingRoute,
+  consoleTrainingActionRoute,
+] as const;

@@ -41,6 +41,11 @@ const NOTICES: Record<string, string> = {
   dibalas: 'Balasan tersimpan.',
   ditutup: 'Saran ditutup.',
   kepala: 'Jabatan kepala tersimpan.',
+  diputuskan: 'Keputusan tercatat.',
+  dibatalkan: 'Pendaftaran dibatalkan.',
+  kapasitas: 'Kapasitas angkatan diperbarui.',
+  hadir: 'Kehadiran tercatat.',
+  status: 'Status pelatihan diperbarui.',
 };
 
 /** The text of a notice named in `?pesan=` (only these fixed texts: nothing from the URL is shown). */
@@ -51,8 +56,13 @@ const has = (caller: Caller, ...roles: Caller['groups']) => roles.some((role) =>
 const navigation = (caller: Caller): SafeHtml => {
   const links: [string, string][] = [['/konsol', 'Beranda']];
   if (has(caller, 'operator', 'admin')) {
-    links.push(['/konsol/formulir', 'Isi formulir'], ['/konsol/pengajuan', 'Pengajuan']);
+    links.push(
+      ['/konsol/formulir', 'Isi formulir'],
+      ['/konsol/pengajuan', 'Pengajuan'],
+      ['/konsol/pelatihan', 'Pelatihan'],
+    );
   }
+  links.push(['/konsol/kotak-masuk', 'Kotak masuk']);
   if (has(caller, 'unit-head', 'admin')) links.push(['/konsol/laporan', 'Laporan survei']);
   if (has(caller, 'admin')) {
     links.push(

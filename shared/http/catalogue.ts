@@ -1,5 +1,10 @@
 import { callbackRoute, loginRoute, logoutRoute } from '#shared/auth/contracts';
-import { consoleAdminRoutes, consoleOfficeRoutes, consoleReportRoutes } from '#shared/console/contracts';
+import {
+  consoleAdminRoutes,
+  consoleOfficeRoutes,
+  consoleReportRoutes,
+  consoleTrainingRoutes,
+} from '#shared/console/contracts';
 import {
   archiveUnitRoute,
   createPersonRoute,
@@ -294,7 +299,16 @@ export const endpoints: readonly Endpoint[] = [
     'console/office-api',
     'staff console: home, forms to fill, office submissions, survey reports and suggestions',
     [...consoleOfficeRoutes, ...consoleReportRoutes],
-    { table: 'RW', approvals: ['start', 'signal'], nipHmac: true },
+    // Nominations submitted here mail the nominee (the registration hooks).
+    { table: 'RW', approvals: ['start', 'signal'], nipHmac: true, mail: true },
+  ),
+  // Inbox decisions answer the machine's task tokens; cancellations and promotions mail nominees.
+  capability(
+    'ConsoleTrainings',
+    'console/trainings-api',
+    "staff console: the approvers' inbox with bulk decisions, trainings, nominations, seats and attendance",
+    consoleTrainingRoutes,
+    { table: 'RW', approvals: ['signal'], nipHmac: true, mail: true },
   ),
   // Staff invitations go through the user pool; resent mail through SES; people imports hash NIPs.
   capability(

@@ -7,12 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '#infra/local/cloud';
 import { demoPeople, demoStaff } from '#shared/directory/demo-seed';
 import { approvalHelpers } from '#test/support/approvals';
+import { consoleHelpers } from '#test/support/console';
 import { json } from '#test/support/http';
 
 let cloud: LocalCloud;
 let db: DynamoDBDocumentClient;
 let table: string;
 const { call, ok, mailTo, linkFor, decide, settled } = approvalHelpers(() => cloud);
+const konsol = consoleHelpers(() => cloud);
 const admin = demoStaff.find((s) => s.groups.includes('admin'))!; // of BKPSDM
 const dinkes = demoStaff.find((s) => s.officeCode === 'DINKES')!;
 const disdik = demoStaff.find((s) => s.officeCode === 'DISDIK')!;
@@ -373,5 +375,126 @@ describe('attendance and the participant list', () => {
     expect(rows[1]).toContain(`"Peserta 50, S.Kep.",${nipOf(50)}`);
     expect(rows[1]).toMatch(/,2,Ya$/);
     expect(rows[2]).toMatch(/,1,Tidak$/);
+  });
+});
+
+describe('the console', () => {
+  it('lets BKPSDM approve nominations in bulk from its inbox page, and an operator see and cancel from the training page', async () => {
+    const { id } = await training({ capacity: 1 });
+    const ids: string[] = [];
+    for (const n of [70, 71]) {
+      const submission = await ok(await nominate(id, nominee(n)), 201);
+      await decide(await linkFor(dinkesHead.email, submission.id), { decision: 'approve' });
+      ids.push(submission.id);
+    }
+    await linkFor(admin.email, ids[1]!);
+    const inbox = await konsol.get(admin, `/konsol/kotak-masuk?pelatihan=${id}&angkatan=1`);
+    expect(inbox.status).toBe(200);
+    const boxes = [...inbox.text.matchAll(/name="items" value="([^"]+)"/g)].map((m) => m[1]!);
+    expect(boxes.map((b) => b.split(':')[0]).sort()).toEqual([...ids].sort());
+
+    // A rejection without a comment changes nothing and says why; then both are approved at once.
+    const refused = await konsol.post(admin, '/konsol/kotak-masuk', {
+      _csrf: konsol.csrfOf(inbox.text),
+      items: boxes,
+      keputusan: 'reject',
+    });
+    expect(refused.status).toBe(422);
+    expect(konsol.visible(refused.text)).toContain('Tuliskan alasan penolakan.');
+    const forged = await konsol.post(admin, '/konsol/kotak-masuk', {
+      _csrf: 'palsu',
+      items: boxes,
+      keputusan: 'approve',
+    });
+    expect(forged.status).toBe(403);
+    expect(await registrationOf(id, ids[0]!)).toMatchObject({ status: 'pending' });
+
+    const done = await konsol.post(admin, '/konsol/kotak-masuk', {
+      _csrf: konsol.csrfOf(inbox.text),
+      items: boxes,
+      keputusan: 'approve',
+    });
+    expect(done).toMatchObject({ status: 303, location: '/konsol/kotak-masuk?pesan=diputuskan' });
+    for (const s of ids) await settled(s, 'SUCCEEDED');
+    const states = (await registrations(id)).map((r) => r.status).sort();
+    expect(states).toEqual(['confirmed', 'waitlisted']);
+    expect(konsol.visible((await konsol.get(admin, `/konsol/kotak-masuk?pelatihan=${id}`)).text)).toContain(
+      '0 permintaan menunggu',
+    );
+
+    // The operator's training page: the office's nominations with seat and waitlist place; cancel promotes.
+    const page = await konsol.get(dinkes, `/konsol/pelatihan/${id}`);
+    const text = konsol.visible(page.text);
+    expect(text).toContain('Terdaftar · kursi 1');
+    expect(text).toContain('Daftar tunggu · urutan 1');
+    const confirmed = (await registrations(id)).find((r) => r.status === 'confirmed')!;
+    const cancelled = await konsol.post(dinkes, `/konsol/pelatihan/${id}`, {
+      _csrf: konsol.csrfOf(page.text),
+      aksi: 'batalkan',
+      pendaftaran: confirmed.submissionId,
+    });
+    expect(cancelled).toMatchObject({ status: 303, location: `/konsol/pelatihan/${id}?pesan=dibatalkan` });
+    expect((await registrations(id)).map((r) => r.status).sort()).toEqual(['cancelled', 'confirmed']);
+    // Operators cannot manage the batch.
+    const capacity = await konsol.post(dinkes, `/konsol/pelatihan/${id}`, {
+      _csrf: konsol.csrfOf(page.text),
+      aksi: 'kapasitas',
+      angkatan: '1',
+      kapasitas: '9',
+    });
+    expect(capacity.status).toBe(403);
+  });
+
+  it('lets an admin create a training from the console, with errors beside the fields, then manage seats and attendance', async () => {
+    const bad = await konsol.submitFrom(admin, '/konsol/pelatihan', '/konsol/pelatihan', {
+      judul: 'Diklat dari konsol',
+      sektor: 'kesehatan',
+      jenjang: 'pengawas',
+      jenisKantor: 'dinas',
+      namaAngkatan: 'Angkatan I',
+      kapasitas: '2',
+      hariSesi: '2026-12-15, 2026-12-14',
+      tempat: 'Venue Kebon Gede',
+      dibuka: '2026-11-01',
+      ditutup: '2026-12-10',
+    });
+    expect(bad.status).toBe(422);
+    expect(konsol.visible(bad.text)).toContain('hari sesi harus urut dan tidak berulang');
+    expect(bad.text).toContain('value="Diklat dari konsol"');
+    const created = await konsol.submitFrom(admin, '/konsol/pelatihan', '/konsol/pelatihan', {
+      judul: 'Diklat dari konsol',
+      sektor: 'kesehatan',
+      jenjang: 'pengawas',
+      jenisKantor: 'dinas',
+      namaAngkatan: 'Angkatan I',
+      kapasitas: '2',
+      hariSesi: '2026-12-14, 2026-12-15',
+      tempat: 'Venue Kebon Gede',
+      dibuka: '2026-11-01',
+      ditutup: '2026-12-10',
+    });
+    expect(created.status).toBe(303);
+    const id = /\/konsol\/pelatihan\/([0-9A-Z]{26})/.exec(created.location!)![1]!;
+    await konsol.submitFrom(admin, `/konsol/pelatihan/${id}`, `/konsol/pelatihan/${id}`, {
+      aksi: 'status',
+      status: 'published',
+    });
+    const submission = await approved(id, 80);
+    const lower = await konsol.submitFrom(admin, `/konsol/pelatihan/${id}`, `/konsol/pelatihan/${id}`, {
+      aksi: 'kapasitas',
+      angkatan: '1',
+      kapasitas: '0',
+    });
+    expect(lower.status).toBe(422);
+    const attendance = await konsol.submitFrom(admin, `/konsol/pelatihan/${id}`, `/konsol/pelatihan/${id}`, {
+      aksi: 'hadir',
+      angkatan: '1',
+      tanggal: '2026-12-14',
+      nip: nipOf(80),
+    });
+    expect(attendance.status).toBe(303);
+    expect((await registrationOf(id, submission)).status).toBe('confirmed');
+    const list = await ok(await call(admin, 'GET', `/trainings/${id}/batches/1/participants`));
+    expect(list.participants[0]).toMatchObject({ submissionId: submission, attendedDays: 1 });
   });
 });
