@@ -4,8 +4,10 @@ import { submitSurveyFormRoute } from '#shared/surveys/contracts';
 import { submitSurveyForm } from '#shared/surveys/form';
 import { surveyFormPage, thankYouPage } from '#shared/surveys/pages';
 
-export const handler = httpRoute(submitSurveyFormRoute, async ({ params, body }) => {
-  const outcome = await submitSurveyForm(documents, tableName(), params.unitCode, body, new Date());
+export const handler = httpRoute(submitSurveyFormRoute, async ({ params, body, client }) => {
+  const outcome = await submitSurveyForm(documents, tableName(), params.unitCode, body, new Date(), {
+    clientRequestsToday: client?.requestsToday,
+  });
   return outcome.kind === 'thanks'
     ? { status: 200, html: thankYouPage(outcome.unit) }
     : { status: outcome.status, html: surveyFormPage(outcome) };

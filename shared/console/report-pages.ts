@@ -41,6 +41,7 @@ export const unitReportPage = (
 ${report.sample ? html`<dt>Sampel minimum</dt><dd>${report.sample.collected} dari ${report.sample.minimum}${report.sample.sufficient ? ' — cukup' : ' — belum cukup'}</dd>` : ''}
 <dt>Saran</dt><dd>${report.suggestions} · <a href="/konsol/laporan/${report.unit.code}/saran">Lihat dan tanggapi</a></dd>
 </dl>
+${report.anomalies.flags.length > 0 ? html`<div class="errors" role="note"><p>Perlu diperiksa:</p><ul>${report.anomalies.flags.map((f) => html`<li>${f}</li>`)}</ul></div>` : ''}
 <h2>Tren IKM per bulan</h2>
 ${trendChart(trend.points.map((p) => ({ period: p.period, ikm: p.ikm, responses: p.responses })))}
 <h2>Nilai unsur (NRR), terlemah lebih dulu</h2>

@@ -37,14 +37,19 @@ export const windowsAt = (now: number, limit: RateLimit) => {
  * increment that would pass the limit, so concurrent requests cannot overshoot). Counters expire by TTL an hour
  * after their window. Over a limit: 429 with Retry-After until the window ends.
  */
-export const enforceRateLimit = async (event: APIGatewayProxyEventV2, limit: RateLimit, now: number): Promise<void> => {
+export const enforceRateLimit = async (
+  event: APIGatewayProxyEventV2,
+  limit: RateLimit,
+  now: number,
+): Promise<{ today?: number }> => {
   const client = clientPseudonym(await nipHmacKey(), event.requestContext.http.sourceIp);
   const windows = windowsAt(now, limit);
   // Windows are checked in order, shortest first: a request refused for the minute does not use up the day.
   let until = 0;
+  let today: number | undefined;
   for (const { window, limit: max, endsAt } of windows) {
     try {
-      await documents.send(
+      const answer = await documents.send(
         new UpdateCommand({
           TableName: tableName(),
           Key: rateLimitKeys(event.routeKey, client, window),
@@ -52,8 +57,10 @@ export const enforceRateLimit = async (event: APIGatewayProxyEventV2, limit: Rat
           ConditionExpression: 'attribute_not_exists(#n) OR #n < :max',
           ExpressionAttributeNames: { '#n': 'n', '#ttl': 'ttl' },
           ExpressionAttributeValues: { ':one': 1, ':max': max, ':ttl': Math.ceil(endsAt / 1000) + 3600 },
+          ReturnValues: 'UPDATED_NEW',
         }),
       );
+      if (window.startsWith('D')) today = Number(answer.Attributes?.n);
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       until = endsAt;
@@ -69,4 +76,5 @@ export const enforceRateLimit = async (event: APIGatewayProxyEventV2, limit: Rat
       { 'retry-after': String(Math.max(1, Math.ceil((until - now) / 1000))) },
     );
   }
+  return { today };
 };

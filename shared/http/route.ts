@@ -19,6 +19,8 @@ export interface RouteInput<R extends RouteContract> {
   query: Infer<NonNullable<R['request']>['query']>;
   body: Infer<NonNullable<R['request']>['body']>;
   caller: R['auth'] extends 'public' ? undefined : Caller;
+  /** On rate-limited routes with a daily limit: this client's requests to the route today (WIB), this one included. */
+  client?: { requestsToday?: number };
   /** On idempotent routes called with an Idempotency-Key: the key and the id derived from it for what is created. */
   idempotency?: { key: string; id: string };
   event: APIGatewayProxyEventV2;
@@ -121,7 +123,13 @@ export const httpRoute = <R extends RouteContract>(route: R, impl: (input: Route
     .handler(async (event, context) => {
       logger.debug('request', { routeKey: event.routeKey });
       // Loaded on first use: most functions never rate-limit or replay, and cold starts pay for every module.
-      if (route.rateLimit) await (await import('./rate-limit.ts')).enforceRateLimit(event, route.rateLimit, Date.now());
+      const client = route.rateLimit
+        ? {
+            requestsToday: (
+              await (await import('./rate-limit.ts')).enforceRateLimit(event, route.rateLimit, Date.now())
+            ).today,
+          }
+        : undefined;
       const caller = route.auth === 'public' ? undefined : await authenticate(route, event);
       const errors: FieldError[] = [];
       const params = parsePart('path', route.request?.params, event.pathParameters ?? {}, errors);
@@ -136,7 +144,7 @@ export const httpRoute = <R extends RouteContract>(route: R, impl: (input: Route
         });
       }
       if (!route.idempotent)
-        return toResponse(await impl({ params, query, body, caller, event, context } as RouteInput<R>));
+        return toResponse(await impl({ params, query, body, caller, client, event, context } as RouteInput<R>));
       const { idempotencyKeyOf, idFromIdempotencyKey, once } = await import('./idempotency.ts');
       const key = idempotencyKeyOf(event.headers);
       if (!key) return toResponse(await impl({ params, query, body, caller, event, context } as RouteInput<R>));

@@ -16,8 +16,14 @@ import { RESPONDENT_FIELDS, type RespondentField } from './schemas.ts';
  * - `service#<jenis layanan>`: responses per service received;
  * - `respondent#<field>#<value>`: respondents per optional answer (age band, gender, education, occupation);
  * - `suggestions`: responses with a suggestion;
- * - `verified`: responses sent with a printed single-use ticket.
+ * - `verified`: responses sent with a printed single-use ticket;
+ * - `busy`: responses from a client address that had sent more than {@link BUSY_CLIENT_PER_DAY} that WIB day (an
+ *   anomaly flag: one phone or script answering for many; an office's shared address too, hence a flag, not a
+ *   refusal).
  */
+
+/** More responses than this from one client address in a WIB day mark the next ones as from a busy client. */
+export const BUSY_CLIENT_PER_DAY = 20;
 
 /** Aggregate shards of a new month unless a unit's month says otherwise. */
 export const DEFAULT_SHARDS = 4;
@@ -25,6 +31,7 @@ export const DEFAULT_SHARDS = 4;
 const N = 'n';
 const SUGGESTIONS = 'suggestions';
 const VERIFIED = 'verified';
+const BUSY = 'busy';
 const sumAttribute = (element: string) => `sum#${element}`;
 const scoreAttribute = (element: string, score: number) => `score#${element}#${score}`;
 const serviceAttribute = (service: string) => `service#${service}`;
@@ -47,6 +54,7 @@ export interface Aggregate {
   respondents: Record<RespondentField, Record<string, number>>;
   suggestions: number;
   verified: number;
+  busy: number;
 }
 
 /** What one response adds. */
@@ -57,6 +65,8 @@ export interface ResponseCounts {
   hasSuggestion: boolean;
   /** Sent with a printed ticket. @default false */
   verified?: boolean;
+  /** Sent by a client address over {@link BUSY_CLIENT_PER_DAY} responses today. @default false */
+  fromBusyClient?: boolean;
 }
 
 /** An aggregate of no responses. */
@@ -72,6 +82,7 @@ export const emptyAggregate = (instrument: Instrument): Aggregate => ({
   respondents: Object.fromEntries(RESPONDENT_FIELDS.map((f) => [f, {}])) as Aggregate['respondents'],
   suggestions: 0,
   verified: 0,
+  busy: 0,
 });
 
 const numberOf = (value: unknown): number => (typeof value === 'number' ? value : Number(value ?? 0));
@@ -83,6 +94,7 @@ export const aggregateFromItem = (instrument: Instrument, item: Record<string, u
   aggregate.responses = numberOf(item[N]);
   aggregate.suggestions = numberOf(item[SUGGESTIONS]);
   aggregate.verified = numberOf(item[VERIFIED]);
+  aggregate.busy = numberOf(item[BUSY]);
   for (const element of instrument.elements) {
     const counters = aggregate.elements[element.key]!;
     counters.sum = numberOf(item[sumAttribute(element.key)]);
@@ -130,6 +142,7 @@ export const addAggregates = (a: Aggregate, b: Aggregate): Aggregate => ({
   ) as Aggregate['respondents'],
   suggestions: a.suggestions + b.suggestions,
   verified: a.verified + b.verified,
+  busy: a.busy + b.busy,
 });
 
 /**
@@ -165,6 +178,7 @@ export const aggregateUpdate = (
   }
   if (counts.hasSuggestion) add(SUGGESTIONS, 1);
   if (counts.verified) add(VERIFIED, 1);
+  if (counts.fromBusyClient) add(BUSY, 1);
 
   const sets = Object.entries(migrations.stamp('survey-aggregate', identity)).map(([name, value], i) => {
     names[`#s${i}`] = name;

@@ -32,6 +32,7 @@ export const reportSheets = (report: SurveyReport): ExportSheet[] => {
     ['Jumlah responden', report.responses],
     ['Responden terverifikasi (tiket)', report.verified],
     ['Persentase terverifikasi', dash(report.verifiedShare)],
+    ['Tanggapan dari alamat yang sangat sering mengirim', report.anomalies.busyClientResponses],
     ['IKM', dash(report.ikm)],
     ['Mutu pelayanan', report.mutu],
     ['Kinerja unit pelayanan', report.kinerja],

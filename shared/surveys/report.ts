@@ -2,7 +2,14 @@ import { batchGetItems } from '#shared/db/batch';
 import { surveyAggregateKeys, surveyMonthKeys, surveyPopulationKeys, unitKeys } from '#shared/db/keys';
 import { type Documents, primaryKey, unitFromItem } from '#shared/directory/units';
 import { InvalidError, NotFoundError } from '#shared/errors';
-import { type Aggregate, addAggregates, aggregateFromItem, emptyAggregate, versionsOf } from './aggregates.ts';
+import {
+  type Aggregate,
+  addAggregates,
+  aggregateFromItem,
+  BUSY_CLIENT_PER_DAY,
+  emptyAggregate,
+  versionsOf,
+} from './aggregates.ts';
 import { elementGradeOf, ikmOf, nrrOf, roundHalfUp } from './ikm.ts';
 import { DEFAULT_INSTRUMENT, type Instrument, instrumentOf } from './instrument.ts';
 import { type MonthKey, periodOfMonths } from './periods.ts';
@@ -170,6 +177,17 @@ export const unitMonthReport = async (
     suggestions: total.suggestions,
     verified: total.verified,
     verifiedShare: shareOf(total.verified, total.responses),
+    anomalies: {
+      busyClientResponses: total.busy,
+      busyClientShare: shareOf(total.busy, total.responses),
+      flags:
+        total.busy > 0
+          ? [
+              `${total.busy} tanggapan berasal dari alamat yang sudah mengirim lebih dari ${BUSY_CLIENT_PER_DAY} tanggapan ` +
+                'pada hari yang sama: periksa apakah ada pengisian berulang.',
+            ]
+          : [],
+    },
     ...(sample ? { sample } : {}),
     byMonth: sortedMonths.map((month) => {
       const graded = ikmOf(instrument, perMonth.get(month)?.elements ?? {});

@@ -7,7 +7,7 @@ import { transact } from '#shared/db/transact';
 import type { Unit } from '#shared/directory/schemas';
 import { type Documents, primaryKey, unitFromItem } from '#shared/directory/units';
 import { type DomainFieldError, InvalidError } from '#shared/errors';
-import { aggregateUpdate, DEFAULT_SHARDS, versionsOf } from './aggregates.ts';
+import { aggregateUpdate, BUSY_CLIENT_PER_DAY, DEFAULT_SHARDS, versionsOf } from './aggregates.ts';
 import { instrumentOf } from './instrument.ts';
 import { type MonthKey, wibMonthOf } from './periods.ts';
 import type { SurveyResponseInput, SurveyResponseReceipt } from './schemas.ts';
@@ -40,6 +40,8 @@ export interface SurveyTarget {
 export interface RecordOptions {
   /** Picks the shard. @default Math.random */
   random?: () => number;
+  /** The sending client's survey submissions today (from the rate limiter), for the busy-client flag. */
+  clientRequestsToday?: number;
 }
 
 /** A unit that cannot take responses, as a field error on the path's unit code. */
@@ -227,6 +229,7 @@ export const storeSurveyResponse = async (
               respondent,
               hasSuggestion: suggestion !== undefined,
               verified: ticket !== undefined,
+              fromBusyClient: (options.clientRequestsToday ?? 0) > BUSY_CLIENT_PER_DAY,
             },
           ),
         },

@@ -237,6 +237,15 @@ export const SurveyReport = z
       .number()
       .nullable()
       .meta({ description: 'Verified responses in percent of all, rounded half up to 2 decimals' }),
+    anomalies: z
+      .object({
+        busyClientResponses: z.number().int().meta({
+          description: 'Responses sent by a client address that had already sent more than 20 that WIB day',
+        }),
+        busyClientShare: z.number().nullable().meta({ description: 'In percent of all responses' }),
+        flags: z.array(z.string()).meta({ description: 'What a reader should look into, in Bahasa Indonesia' }),
+      })
+      .meta({ description: 'Signs of inflated scores: reports show them, they exclude nothing' }),
     sample: z
       .object({
         period: PeriodKey,

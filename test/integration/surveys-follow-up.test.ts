@@ -555,3 +555,27 @@ describe('the low-score alert', () => {
     expect(mails[0]!.text).toContain('Unsur Persyaratan: NRR 2.000 di bawah 2,60');
   });
 });
+
+describe('anomaly flags', () => {
+  it('flags the responses one client address sends beyond twenty in a WIB day, and counts them in the report', async () => {
+    const unit = 'KEC-10';
+    at('2026-09-14T01:00:00Z');
+    const body = () => ({ answers: allScores(4), service: 'Surat keterangan' });
+    for (let i = 0; i < 23; i++) {
+      // Ten a minute per client: the clock moves on between tens.
+      if (i > 0 && i % 10 === 0) cloud.clock.advance(61_000);
+      expect((await calls.postJson(unit, body(), '127.77.7.7')).status).toBe(201);
+    }
+    for (let i = 0; i < 3; i++) expect((await calls.postJson(unit, body(), `127.77.8.${i + 1}`)).status).toBe(201);
+    const report = await json(await staff('admin', 'GET', `/surveys/${unit}/report?from=2026-09`));
+    expect(report.responses).toBe(26);
+    expect(report.anomalies).toEqual({
+      busyClientResponses: 3,
+      busyClientShare: 11.54,
+      flags: [expect.stringContaining('3 tanggapan berasal dari alamat yang sudah mengirim lebih dari 20')],
+    });
+    // A unit without such a client has no flag.
+    const quiet = await json(await staff('admin', 'GET', '/surveys/KEC-11/report?from=2026-09'));
+    expect(quiet.anomalies).toEqual({ busyClientResponses: 0, busyClientShare: null, flags: [] });
+  });
+});
