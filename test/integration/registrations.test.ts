@@ -1,7 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '#infra/local/cloud';
@@ -9,6 +5,7 @@ import { demoPeople, demoStaff } from '#shared/directory/demo-seed';
 import { approvalHelpers } from '#test/support/approvals';
 import { consoleHelpers } from '#test/support/console';
 import { json } from '#test/support/http';
+import { xlsxToCsvLines } from '#test/support/libreoffice';
 
 let cloud: LocalCloud;
 let db: DynamoDBDocumentClient;
@@ -362,14 +359,7 @@ describe('attendance and the participant list', () => {
 
     const xlsx = await call(admin, 'GET', `/trainings/${id}/batches/1/participants.xlsx`);
     expect(xlsx.status).toBe(200);
-    const dir = mkdtempSync(path.join(tmpdir(), 'peserta-'));
-    writeFileSync(path.join(dir, 'peserta.xlsx'), Buffer.from(await xlsx.arrayBuffer()));
-    execFileSync('soffice', ['--headless', '--convert-to', 'csv', '--outdir', dir, path.join(dir, 'peserta.xlsx')], {
-      stdio: 'ignore',
-      env: { ...process.env, HOME: dir },
-      timeout: 60_000,
-    });
-    const rows = readFileSync(path.join(dir, 'peserta.csv'), 'utf8').trim().split('\n');
+    const rows = xlsxToCsvLines(Buffer.from(await xlsx.arrayBuffer()));
     expect(rows[0]).toContain('No. kursi,Nama,NIP');
     expect(rows).toHaveLength(3);
     expect(rows[1]).toContain(`"Peserta 50, S.Kep.",${nipOf(50)}`);

@@ -4,6 +4,7 @@ import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '#infra/local/cloud';
 import { json } from '#test/support/http';
+import { xlsxToCsvLines } from '#test/support/libreoffice';
 import { addresses, asForm, ELEMENTS, inParallel, surveyCalls } from '#test/support/surveys';
 
 /**
@@ -448,7 +449,8 @@ describe('exports', () => {
       'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
     );
     const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load(await answer.arrayBuffer());
+    const bytes = Buffer.from(await answer.arrayBuffer());
+    await workbook.xlsx.load(bytes.buffer as ArrayBuffer);
     const sheet = workbook.getWorksheet('Tanggapan')!;
     expect(sheet.rowCount).toBe(1 + suggestions.length);
     const header = (sheet.getRow(1).values as unknown[]).slice(1);
@@ -460,6 +462,13 @@ describe('exports', () => {
       expect(cell.formula).toBeUndefined();
     }
     expect(sheet.getRow(2).getCell(header.indexOf('waktu') + 1).value).toBe(3);
+    // LibreOffice, which evaluates formulas, reads the formula-like suggestions back as the text they are.
+    const lines = xlsxToCsvLines(bytes);
+    expect(lines).toHaveLength(1 + suggestions.length);
+    const csv = lines.join('\n');
+    expect(csv).toContain('"=HYPERLINK(""http://contoh.test"",""klik"")"');
+    expect(csv).toContain('@SUM(A1)');
+    expect(csv).toContain('+62 811 1234');
 
     const report = new ExcelJS.Workbook();
     await report.xlsx.load(
