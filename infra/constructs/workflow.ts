@@ -1,11 +1,11 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
-import { Construct } from 'constructs';
-import { AbdiFunction } from './function.ts';
+import { Construct, type IConstruct } from 'constructs';
+import { AbdiFunction, nagNotation } from './function.ts';
 import type { Mail } from './mail.ts';
 import type { Monitoring } from './monitoring.ts';
 
@@ -97,6 +97,9 @@ export class Workflow extends Construct {
         resultPath: sfn.JsonPath.DISCARD,
         retryOnServiceExceptions: false,
       });
+      // A withdrawal answers the task with the error `Withdrawn`, which States.TaskFailed would match: it must end the
+      // round at once, so it comes first, with no retry (retriers are tried in order).
+      task.addRetry({ errors: ['Withdrawn'], maxAttempts: 0 });
       retry(task);
       return task;
     };
@@ -166,8 +169,53 @@ export class Workflow extends Construct {
         includeExecutionData: false,
       },
     });
+    const machine = this.stateMachine.node.defaultChild!;
+    Validations.of(machine).acknowledge({
+      id: 'AwsSolutions-SF1',
+      reason:
+        'The machine logs errors only, without execution data: task tokens travel in task inputs and must never ' +
+        'reach a log. What happened to a request is in its audit trail in the table.',
+    });
+    Validations.of(machine).acknowledge({
+      id: 'AwsSolutions-SF2',
+      reason:
+        'X-Ray adds cost per state transition and shows nothing the audit trail and the function logs do not; ' +
+        'failed, timed-out and aborted executions raise alarms.',
+    });
+    const role = this.stateMachine.role;
+    for (const fn of Object.values(this.functions)) {
+      const arn = nagNotation(Stack.of(this).resolve(fn.fn.functionArn));
+      Validations.of(role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${arn}:*]`,
+        reason:
+          'Step Functions invokes the step function by ARN and may invoke its versions; the wildcard covers the ' +
+          'versions of this one function only.',
+      });
+    }
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        "Delivering the machine's error logs to CloudWatch Logs needs the log-delivery actions, which AWS only " +
+        'allows on all resources.',
+    });
     props.monitoring.watchStateMachine(this.stateMachine);
     for (const [name, fn] of Object.entries(this.functions)) props.monitoring.watchFunction(name, fn.fn);
+  }
+
+  /** Acknowledges the wildcard resources of a grant that `reasonOf` explains (one acknowledgment per resource). */
+  private acknowledgeWildcards(
+    role: IConstruct,
+    statements: readonly PolicyStatement[],
+    rule: string,
+    reasonOf: (resource: string) => string | undefined,
+  ): void {
+    const stack = Stack.of(this);
+    for (const resource of new Set(
+      statements.flatMap((st) => st.resources.map((r) => nagNotation(stack.resolve(r)))),
+    )) {
+      const reason = reasonOf(resource);
+      if (reason) Validations.of(role).acknowledge({ id: `${rule}[Resource::${resource}]`, reason });
+    }
   }
 
   /** Lets a function start approvals. */
@@ -182,8 +230,14 @@ export class Workflow extends Construct {
     fn.fn.addEnvironment('APPROVAL_STATE_MACHINE_ARN', this.stateMachine.stateMachineArn);
     if (options.operate) {
       this.stateMachine.grantStartExecution(fn.fn);
-      this.stateMachine.grantRead(fn.fn);
-      this.stateMachine.grantExecution(fn.fn, 'states:StopExecution');
+      // Executions are named after submissions: their ARNs are known only at run time.
+      const grant = this.stateMachine.grantExecution(fn.fn, 'states:DescribeExecution', 'states:StopExecution');
+      this.acknowledgeWildcards(fn.fn.role!, grant.principalStatements, 'AwsSolutions-IAM5', (resource) =>
+        resource.includes(':execution:')
+          ? 'The reconciler describes and stops executions of this one state machine; each is named after a ' +
+            'submission, so their ARNs are only known at run time.'
+          : undefined,
+      );
     }
   }
 }

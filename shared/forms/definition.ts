@@ -14,6 +14,16 @@ export const FIELD_TYPES = [
   'nip',
 ] as const;
 
+/**
+ * A quantified group that itself holds a quantifier (`(a+)+`, `([A-Za-z]+\s?)*`, `(x{2,})+`) backtracks
+ * exponentially on a near-miss: one submission could hold a function until its timeout. Such patterns are refused
+ * when a form is saved (JavaScript's engine has no linear-time mode).
+ */
+const QUANTIFIER = String.raw`(?:[+*]|\{\d+,\d*\})`;
+const GROUP_BODY = String.raw`(?:[^()\\]|\\.)*`;
+const NESTED_QUANTIFIER = new RegExp(String.raw`\(${GROUP_BODY}${QUANTIFIER}${GROUP_BODY}\)${QUANTIFIER}`);
+export const catastrophic = (pattern: string): boolean => NESTED_QUANTIFIER.test(pattern);
+
 const Option = z.object({ value: z.string().min(1).max(100), label: z.string().min(1).max(200) });
 
 /** One field of a form definition. Labels and help texts are in Bahasa Indonesia. */
@@ -42,6 +52,13 @@ export const FieldDefinition = z
     if (field.pattern) {
       try {
         new RegExp(field.pattern, 'u');
+        if (catastrophic(field.pattern)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['pattern'],
+            message: 'pola berisi pengulangan di dalam pengulangan, mis. (a+)+; tulis tanpa pengulangan bersarang',
+          });
+        }
       } catch {
         ctx.addIssue({ code: 'custom', path: ['pattern'], message: 'pola bukan ekspresi reguler yang sah' });
       }

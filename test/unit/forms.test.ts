@@ -93,4 +93,21 @@ describe('FormFields', () => {
     const paths = result.success ? [] : result.error.issues.map((i) => i.path.join('.'));
     expect(paths).toEqual(expect.arrayContaining(['0.pattern', '1.options', '1.name']));
   });
+
+  it('refuses patterns with a repetition inside a repetition, which could hold a submission for seconds', () => {
+    for (const pattern of ['^([A-Za-z]+\\s?)+$', '(a+)+', '(x{2,})*']) {
+      const result = FormFields.safeParse([{ name: 'nama', label: 'Nama', type: 'text', pattern }]);
+      expect(result.success, pattern).toBe(false);
+      expect(result.error?.issues[0]).toMatchObject({
+        path: [0, 'pattern'],
+        message: expect.stringContaining('bersarang'),
+      });
+    }
+    const schema = compileForm(
+      FormFields.parse([{ name: 'kode', label: 'Kode', type: 'text', pattern: '^[A-Z]{2}-\\d{4}(-[A-Z])?$' }]),
+      () => new Date(),
+    );
+    expect(schema.safeParse({ kode: `${'A'.repeat(5000)}!` }).success).toBe(false);
+    expect(schema.safeParse({ kode: 'PB-2026-A' }).success).toBe(true);
+  });
 });
