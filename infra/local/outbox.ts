@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { escapeHtml } from '#shared/pages/html';
 import type { CapturedEmail } from './ses.ts';
 
 const PREFIX = '/_outbox';
@@ -105,10 +106,7 @@ const send = (
   res.end(payload);
 };
 
-const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
 /** Escapes for HTML text and quoted attribute values (srcdoc included: the browser decodes it back to the mail). */
-const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (char) => ENTITIES[char]!);
 
 const page = (title: string, body: string) =>
   `<!doctype html>

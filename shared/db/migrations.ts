@@ -7,6 +7,7 @@ import {
   UpdateCommand,
   type UpdateCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailure } from '#shared/db/transact';
 import { staffKeys } from './keys.ts';
 
 /**
@@ -311,7 +312,7 @@ const rewrite = async (
     );
     return true;
   } catch (error) {
-    if ((error as { name?: unknown } | null)?.name === 'ConditionalCheckFailedException') return false;
+    if (isConditionFailure(error)) return false;
     throw error;
   }
 };

@@ -287,3 +287,10 @@ const conditionError = (
   };
   return items[index]?.onConditionFailed?.(failure) ?? new ConditionFailedError(failure, cause);
 };
+
+/**
+ * Whether a single-item write failed its condition (`ConditionalCheckFailedException`). By name, so it holds whichever
+ * copy of the SDK threw it.
+ */
+export const isConditionFailure = (error: unknown): boolean =>
+  (error as { name?: unknown } | null)?.name === 'ConditionalCheckFailedException';

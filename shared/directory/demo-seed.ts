@@ -1,7 +1,7 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { personEmailKeys, seedKeys, staffKeys, unitKeys } from '#shared/db/keys';
 import { migrations } from '#shared/db/migrations';
+import { isConditionFailure } from '#shared/db/transact';
 import { personPut } from './people.ts';
 import { positionPut } from './positions.ts';
 import { type Acting, HEAD_POSITION, HEAD_TITLES, type StoredPerson, type UnitType } from './schemas.ts';
@@ -233,7 +233,7 @@ const putOnce = async (client: DynamoDBDocumentClient, table: string, item: Reco
     );
   } catch (error) {
     // Already there (an earlier, interrupted seed, or edited since): leave it as it is.
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    if (!isConditionFailure(error)) throw error;
   }
 };
 

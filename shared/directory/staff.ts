@@ -1,7 +1,7 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { staffKeys } from '#shared/db/keys';
 import { migrations } from '#shared/db/migrations';
+import { isConditionFailure } from '#shared/db/transact';
 
 export type StaffStatus = 'active' | 'disabled';
 
@@ -58,7 +58,7 @@ export const createStaff = async (
     );
     return true;
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
+    if (isConditionFailure(error)) return false;
     throw error;
   }
 };

@@ -1,10 +1,10 @@
 import { createHmac } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { documents, tableName } from '#shared/aws/clients';
 import { nipHmacKey } from '#shared/aws/secrets';
 import { rateLimitKeys } from '#shared/db/keys';
+import { isConditionFailure } from '#shared/db/transact';
 import { wibDayNumber, wibDayStart } from '#shared/time';
 import { HttpProblem } from './problem.ts';
 
@@ -62,7 +62,7 @@ export const enforceRateLimit = async (
       );
       if (window.startsWith('D')) today = Number(answer.Attributes?.n);
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!isConditionFailure(error)) throw error;
       until = endsAt;
       break;
     }

@@ -2,6 +2,7 @@ import { QueryCommand, type QueryCommandOutput, UpdateCommand } from '@aws-sdk/l
 import { documents, tableName } from '#shared/aws/clients';
 import { decodeCursor, encodeCursor } from '#shared/db/cursor';
 import { mailKey, mailKeys, mailStatusPartition } from '#shared/db/keys';
+import { isConditionFailure } from '#shared/db/transact';
 import { InvalidError } from '#shared/errors';
 import {
   type DeliveryOutcome,
@@ -159,7 +160,7 @@ export const resendMail = async (id: string, deps: MailDeps = mailDeps()): Promi
     );
     queued = answer.Attributes as MailItem;
   } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return { ok: false, reason: 'conflict' };
+    if (isConditionFailure(error)) return { ok: false, reason: 'conflict' };
     throw error;
   }
   try {

@@ -1,7 +1,7 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { mailKey, mailKeys } from '#shared/db/keys';
+import { isConditionFailure } from '#shared/db/transact';
 import { type MailStore, normalizeAddress, suppressRecipient } from './suppression.ts';
 
 /**
@@ -127,10 +127,7 @@ const markFeedback = async (
     );
     return { kind, suppressed: addresses.length, mailMarked: true, mailId };
   } catch (error) {
-    if (
-      error instanceof ConditionalCheckFailedException ||
-      (error as Error).name === 'ConditionalCheckFailedException'
-    ) {
+    if (isConditionFailure(error)) {
       return { kind, suppressed: addresses.length, mailMarked: false, mailId };
     }
     throw error;

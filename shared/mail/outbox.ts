@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { GetCommand, type TransactWriteCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { documents, ses, tableName } from '#shared/aws/clients';
 import { mailKey, mailKeys } from '#shared/db/keys';
+import { isConditionFailure } from '#shared/db/transact';
 import { logger, metrics } from '#shared/observability';
 import { type MailStore, suppressedAmong } from './suppression.ts';
 import { renderMail, type TemplateData, type TemplateName } from './templates.ts';
@@ -235,10 +235,6 @@ const describeError = (error: unknown): string => {
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   return text.length > 500 ? `${text.slice(0, 499)}…` : text;
 };
-
-const isConditionFailure = (error: unknown) =>
-  error instanceof ConditionalCheckFailedException ||
-  (error instanceof Error && error.name === 'ConditionalCheckFailedException');
 
 /** The condition that the item is still in the state it was read in (and, if `sending`, that its lease expired). */
 const asRead = (item: MailItem, now: string) =>

@@ -2,6 +2,7 @@ import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { decodeCursor, encodeCursor } from '#shared/db/cursor';
 import { allStaffPartition, staffKeys } from '#shared/db/keys';
 import { migrations } from '#shared/db/migrations';
+import { isConditionFailure } from '#shared/db/transact';
 import type { StaffStatus } from '#shared/directory/staff';
 import type { Documents } from '#shared/directory/units';
 import { NotFoundError } from '#shared/errors';
@@ -120,7 +121,7 @@ export const updateMember = async (
     );
     return memberFromItem(Attributes ?? {});
   } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') throw noSuchMember();
+    if (isConditionFailure(error)) throw noSuchMember();
     throw error;
   }
 };

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { formVersionKeys, linkKeys, personEmailKeys, stageKeys, voteKeys, workflowSignalMarker } from '#shared/db/keys';
-import { ConditionFailedError, type TransactionItem, transact } from '#shared/db/transact';
+import { ConditionFailedError, isConditionFailure, type TransactionItem, transact } from '#shared/db/transact';
 import { getPerson } from '#shared/directory/people';
 import type { FieldDefinition } from '#shared/forms/definition';
 import { deliverAfterCommit } from '#shared/mail/outbox';
@@ -395,7 +395,7 @@ export const clearSignalMarker = async (
       }),
     );
   } catch (error) {
-    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    if (!isConditionFailure(error)) throw error;
   }
 };
 

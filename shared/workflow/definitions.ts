@@ -2,7 +2,7 @@ import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } 
 import type * as z from 'zod';
 import { decodeCursor, encodeCursor } from '#shared/db/cursor';
 import { formKeys, workflowKeys, workflowVersionKeys } from '#shared/db/keys';
-import { type TransactionItem, transact } from '#shared/db/transact';
+import { isConditionFailure, type TransactionItem, transact } from '#shared/db/transact';
 import { ConflictError, NotFoundError } from '#shared/errors';
 import type { WorkflowDetail, WorkflowSummary } from './contracts.ts';
 import type { WorkflowDefinition } from './definition.ts';
@@ -197,7 +197,7 @@ export const attachWorkflow = async (
       }),
     );
   } catch (error) {
-    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    if (!isConditionFailure(error)) throw error;
     const existing = (error as { Item?: unknown }).Item;
     if (!existing) throw new NotFoundError('Formulir tidak ditemukan');
     throw new ConflictError('Formulir telah diubah orang lain; muat ulang lalu coba lagi.');
