@@ -218,10 +218,19 @@ describe('the staff console in a browser', () => {
     expect(await page.locator('dl').textContent()).toContain('Alur persetujuanIzin acara dua tahap');
     await context.close();
 
-    // An operator now finds it among the forms to fill.
+    // An operator now finds it among the forms to fill, submits it, and its two-stage approval starts.
     const operator = await signIn('Bambang Saputra', 375);
     await operator.page.getByRole('link', { name: 'Isi formulir' }).first().click();
     expect(await operator.page.getByRole('link', { name: 'Izin penggunaan aula' }).count()).toBe(1);
+    await operator.page.getByRole('link', { name: 'Izin penggunaan aula' }).click();
+    await operator.page.locator('#f-acara').fill('Rapat koordinasi guru');
+    await operator.page.locator('#f-tanggal').fill('2026-12-18');
+    await operator.page.locator('#f-peserta').fill('40');
+    await operator.page.getByRole('button', { name: 'Kirim pengajuan' }).click();
+    await operator.page.waitForURL(/\/konsol\/pengajuan\/[0-9A-Z]{26}\?pesan=terkirim$/);
+    await cloud.sfn.idle();
+    await operator.page.reload();
+    expect(await operator.page.locator('table').first().textContent()).toContain('Kepala kantor');
     await operator.context.close();
   });
 
