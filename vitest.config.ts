@@ -11,6 +11,9 @@ export default defineConfig({
           name: 'fast',
           include: ['test/**/*.test.ts'],
           exclude: ['test/**/*.slow.test.ts', '**/node_modules/**'],
+          // Integration files mostly wait (on DynamoDB Local, workers, the machine's steps): three at a time even
+          // on two cores. Vitest's default there is one.
+          maxWorkers: 3,
         },
       },
       { extends: true, test: { name: 'slow', include: ['test/**/*.slow.test.ts'] } },

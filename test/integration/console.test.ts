@@ -172,7 +172,7 @@ const publishedForm = async (title: string, withWorkflow = true) => {
 
 /** The newest decision link mailed about a submission. */
 const linkFor = async (submissionId: string) => {
-  for (let attempt = 0; attempt < 50; attempt++) {
+  for (let attempt = 0; attempt < 500; attempt++) {
     const link = (await cloud.outbox())
       .filter((m) => m.text?.includes(submissionId))
       .flatMap((m) => m.links)

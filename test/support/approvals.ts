@@ -32,7 +32,8 @@ export const approvalHelpers = (cloud: () => LocalCloud) => {
 
   /** The decision link of the newest mail to `email` about the submission (waiting for the machine to mail it). */
   const linkFor = async (email: string, submissionId: string) => {
-    for (let attempt = 0; attempt < 100; attempt++) {
+    // Generous: test files run side by side, and a loaded machine slows the machine's steps down.
+    for (let attempt = 0; attempt < 750; attempt++) {
       const link = (await mailTo(email, submissionId))
         .flatMap((m) => m.links)
         .filter((l) => l.includes('/approvals/'))
@@ -83,7 +84,7 @@ export const approvalHelpers = (cloud: () => LocalCloud) => {
 
   /** Waits (real time, a few seconds at most) until a submission's execution reaches `status`. */
   const settled = async (id: string, status: string) => {
-    for (let i = 0; i < 250; i++) {
+    for (let i = 0; i < 1500; i++) {
       await cloud().sfn.idle();
       if ((await executionOf(id)) === status) return;
       await pause();
