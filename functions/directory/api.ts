@@ -2,6 +2,7 @@ import { routeTable } from '#shared/http/router';
 import { handler as archiveUnit } from './archive-unit.ts';
 import { handler as createPerson } from './create-person.ts';
 import { handler as createUnit } from './create-unit.ts';
+import { handler as exportPerson } from './export-person.ts';
 import { handler as getPerson } from './get-person.ts';
 import { handler as getUnit } from './get-unit.ts';
 import { handler as importPeople } from './import-people.ts';
@@ -26,4 +27,5 @@ export const handler = routeTable(
   createPerson,
   updatePerson,
   importPeople,
+  exportPerson,
 );

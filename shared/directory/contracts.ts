@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { defineRoute } from '#shared/http/contract';
+import { PersonExport, PersonExportInput } from './export.ts';
 import { ImportSummarySchema, MAX_IMPORT_ROWS, PEOPLE_COLUMNS_DOC, UNIT_COLUMNS_DOC } from './import-format.ts';
 import { PageQuery } from './paging.ts';
 import {
@@ -264,6 +265,24 @@ export const updatePersonRoute = defineRoute({
     404: { description: 'No such person' },
     409: { description: 'Stale version, or the new email belongs to another person' },
     422: { description: 'Invalid fields, or an unknown or archived unit' },
+    ...refused,
+  },
+});
+
+export const exportPersonRoute = defineRoute({
+  method: 'POST',
+  path: '/directory/people/export',
+  auth: 'jwt',
+  roles: ['admin'],
+  summary:
+    "Everything kept about the holder of a NIP (a data subject's request): the person, their staff account, their " +
+    'training registrations and those submissions. The NIP goes in the body, never in a URL',
+  tags,
+  request: { body: PersonExportInput },
+  responses: {
+    200: { description: "The person's data", body: PersonExport },
+    404: { description: 'Nothing is kept about this NIP' },
+    422: { description: 'Not a NIP' },
     ...refused,
   },
 });

@@ -9,6 +9,7 @@ import {
   archiveUnitRoute,
   createPersonRoute,
   createUnitRoute,
+  exportPersonRoute,
   getPersonRoute,
   getUnitRoute,
   importPeopleRoute,
@@ -167,6 +168,7 @@ export const endpoints: readonly Endpoint[] = [
       createPersonRoute,
       updatePersonRoute,
       importPeopleRoute,
+      exportPersonRoute,
     ],
     // People are stored with their NIP's HMAC. Imports validate a whole file, then write up to 2,000 rows in
     // transactions: the gateway's 30 s, not 10.

@@ -35,6 +35,24 @@ const TITLE_BY_STATUS: Record<number, string> = {
   410: 'Tautan ini sudah tidak berlaku',
   422: 'Data yang dikirim tidak valid',
   429: 'Terlalu banyak permintaan',
+  503: 'Layanan sedang sibuk',
+};
+
+// The database said "slow down" and the SDK's own retries (and the transaction helper's) ran out: nothing was
+// written, and the same request may succeed in a moment. A 503 with Retry-After says so; a 500 would not.
+const BUSY_ERRORS = new Set([
+  'ThrottlingException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'TransactionConflictException',
+  'TransactionContentionError',
+]);
+
+const busyProblem: Problem = {
+  type: 'https://abdi.dev/problems/busy',
+  title: 'Layanan sedang sibuk',
+  status: 503,
+  detail: 'Permintaan tidak diproses karena layanan sedang sibuk; tidak ada yang tersimpan. Silakan coba lagi.',
 };
 
 /** The problem an error stands for: HttpProblem as is, a domain error by its kind, anything else a bare 500. */
@@ -54,6 +72,9 @@ export const problemOf = (error: unknown): { problem: Problem; headers: Record<s
       },
       headers: domain.retryAfterSeconds ? { 'retry-after': String(domain.retryAfterSeconds) } : {},
     };
+  }
+  if (BUSY_ERRORS.has(String((error as { name?: unknown } | null)?.name))) {
+    return { problem: busyProblem, headers: { 'retry-after': '1' } };
   }
   return { problem: internalProblem, headers: {} };
 };

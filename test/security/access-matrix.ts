@@ -60,6 +60,8 @@ const everyone = (status: number) => ({
 /** Statuses of a route on office A's data: its operator and admins only. */
 const officeA = (ok: number) => ({ ...adminOnly(ok), operatorA: ok });
 
+let exportProbes = 0;
+
 /** A one-stage approval chain: the mayor decides. */
 const workflowDefinition = {
   name: 'Alur baru uji akses',
@@ -153,6 +155,29 @@ export const accessMatrix: Record<string, AccessEntry> = {
       path: `/directory/people/${fx.personId}`,
       body: { version: (await fx.read(`/directory/people/${fx.personId}`)).version, name: 'Ahmad Fauzi Diubah' },
     }),
+  },
+  'POST /directory/people/export': {
+    ...adminOnly(200),
+    // A person with a fresh NIP each time (the probe is built once per role); only an admin gets their data.
+    probe: async (fx) => {
+      const nip = `198503152010011${String(100 + (exportProbes++ % 900))}`;
+      await fx.call(
+        'admin',
+        {
+          method: 'POST',
+          path: '/directory/people',
+          body: {
+            name: 'Orang Ekspor Uji',
+            email: `ekspor.${ulid().toLowerCase()}@dinkes.palembang.local`,
+            employeeType: 'PNS',
+            nip,
+            unitCode: 'DINKES',
+          },
+        },
+        201,
+      );
+      return { path: '/directory/people/export', body: { nip } };
+    },
   },
   'POST /directory/import/people': {
     ...adminOnly(200),

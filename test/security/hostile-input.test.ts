@@ -181,7 +181,7 @@ describe('the suite can fail', () => {
     expect(problemsOf(route.routeKey, answer)).toEqual([expect.stringContaining('500 server error')]);
   });
 
-  it('answers a handler failure with a 500 problem and an UnhandledError metric', async () => {
+  it('answers a database that keeps throttling with a 503 problem to retry, an UnhandledError metric, and the oracle flags it', async () => {
     const before = sc.cloud.logs.length;
     sc.cloud.faults.dynamodb.throttleRate = 1;
     let answer: Answer;
@@ -190,9 +190,10 @@ describe('the suite can fail', () => {
     } finally {
       sc.cloud.faults.dynamodb.throttleRate = 0;
     }
-    expect(answer.status).toBe(500);
+    expect(answer.status).toBe(503);
     expect(answer.headers['content-type']).toBe('application/problem+json');
-    expect(jsonOf(answer)).toMatchObject({ type: 'https://abdi.dev/problems/internal', status: 500 });
+    expect(answer.headers['retry-after']).toBe('1');
+    expect(jsonOf(answer)).toMatchObject({ type: 'https://abdi.dev/problems/busy', status: 503 });
     expect(problemsOf('GET /forms/{formId}', answer)).toHaveLength(1);
     await vi.waitFor(() => {
       const metric = sc.cloud.logs
