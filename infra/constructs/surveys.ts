@@ -18,10 +18,12 @@ export interface SurveyJobsProps {
 
 /**
  * Scheduled survey work: the daily low-score alert, at 08:00 WIB (01:00 UTC) so heads read it at the start of the
- * working day.
+ * working day; the roll-ups (quarter, semester, year, unit type, city) every 15 minutes, which bounds how stale the
+ * overview's figures are.
  */
 export class SurveyJobs extends Construct {
   readonly lowScoreAlert: AbdiFunction;
+  readonly rollup: AbdiFunction;
 
   constructor(scope: Construct, id: string, props: SurveyJobsProps) {
     super(scope, id);
@@ -42,5 +44,20 @@ export class SurveyJobs extends Construct {
       targets: [new LambdaFunction(this.lowScoreAlert.fn, { retryAttempts: 0 })],
     });
     props.monitoring.watchFunction('SurveyLowScoreAlert', this.lowScoreAlert.fn);
+
+    this.rollup = new AbdiFunction(this, 'Rollup', {
+      entry: 'functions/surveys/rollup.ts',
+      description: "Survey roll-ups: recomputes the current month's periods per unit, unit type and city",
+      stage: props.stage,
+      timeout: Duration.minutes(5),
+    });
+    this.rollup.bindTable(props.table, 'RW');
+    new Rule(this, 'Rollups', {
+      description: 'Runs the abdi survey roll-up job',
+      schedule: Schedule.rate(Duration.minutes(15)),
+      // A failed run is not retried: the next one recomputes the same periods whole.
+      targets: [new LambdaFunction(this.rollup.fn, { retryAttempts: 0 })],
+    });
+    props.monitoring.watchFunction('SurveyRollup', this.rollup.fn);
   }
 }

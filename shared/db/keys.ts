@@ -160,6 +160,16 @@ export const surveyTicketBatchKeys = (unitCode: string, batchId: string) => ({
 /** One single-use survey ticket, keyed by its code: consumed by a condition in the response's transaction. */
 export const surveyTicketKeys = (code: string) => ({ PK: `SURVEY_TICKET#${code}`, SK: 'SURVEY_TICKET' });
 
+/**
+ * A materialized survey roll-up: the summed counters of a scope (`UNIT#<code>`, `TYPE#<unit type>` or `CITY`) for a
+ * period (`2026-02`, `2026-Q1`, `2026-S1`, `2026`) and instrument version, rewritten whole by the roll-up job. One
+ * partition per scope, so a scope's periods read together.
+ */
+export const surveyRollupKeys = (scope: string, period: string, instrumentVersion: string) => ({
+  PK: `SURVEY_ROLLUP#${scope}`,
+  SK: `${instrumentVersion}#${period}`,
+});
+
 /** The low-score alert of a unit for a WIB month: created once, with the mail it sends. */
 export const surveyAlertKeys = (unitCode: string, month: string) => ({
   PK: `SURVEY_ALERT#${unitCode}`,

@@ -112,6 +112,29 @@ export const aggregateFromItem = (instrument: Instrument, item: Record<string, u
   return aggregate;
 };
 
+/**
+ * The counters of an aggregate as flat attributes, named as on a shard (so {@link aggregateFromItem} reads them back);
+ * zero counters are left out, as a shard never writes them.
+ */
+export const aggregateAttributes = (aggregate: Aggregate): Record<string, number> => {
+  const attributes: Record<string, number> = { [N]: aggregate.responses };
+  const put = (name: string, value: number) => {
+    if (value !== 0) attributes[name] = value;
+  };
+  for (const [element, counters] of Object.entries(aggregate.elements)) {
+    put(sumAttribute(element), counters.sum);
+    for (const [i, count] of counters.distribution.entries()) put(scoreAttribute(element, i + 1), count);
+  }
+  for (const [service, count] of Object.entries(aggregate.services)) put(serviceAttribute(service), count);
+  for (const [field, counts] of Object.entries(aggregate.respondents)) {
+    for (const [value, count] of Object.entries(counts)) put(respondentAttribute(field, value), count);
+  }
+  put(SUGGESTIONS, aggregate.suggestions);
+  put(VERIFIED, aggregate.verified);
+  put(BUSY, aggregate.busy);
+  return attributes;
+};
+
 const addCounts = (a: Record<string, number>, b: Record<string, number>): Record<string, number> => {
   const sum = { ...a };
   for (const [key, value] of Object.entries(b)) sum[key] = (sum[key] ?? 0) + value;

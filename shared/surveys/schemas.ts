@@ -434,6 +434,9 @@ export const TrendPoint = z.object({
   ikm: z.number().nullable(),
   mutu: Grade,
   kinerja: z.string().nullable(),
+  source: z.enum(['materialized', 'computed']).meta({
+    description: "A closed period's materialized roll-up, or the monthly aggregates summed on read",
+  }),
 });
 
 export const SurveyTrend = z
@@ -488,6 +491,10 @@ export const SurveyOverview = z
       }),
     ),
     belowMinimum: z.array(z.object({ code: z.string(), name: z.string(), type: z.string(), responses: z.number() })),
+    source: z.enum(['materialized', 'computed']).meta({
+      description: 'Read from the roll-ups the job materializes, or computed on read (a period it has not rolled up)',
+    }),
+    computedAt: z.iso.datetime().meta({ description: 'When the figures were computed (materialized: last changed)' }),
   })
   .meta({ id: 'SurveyOverview' });
 export type SurveyOverview = z.output<typeof SurveyOverview>;
