@@ -1,4 +1,7 @@
+import type { ApprovalsResult } from '../approvals/bench.ts';
 import type { ColdStartResult, ColdStartRow } from '../cold-start/bench.ts';
+import type { StormResult } from '../registrations/bench.ts';
+import { REPORT_BUDGETS, type ReportResult } from '../report/bench.ts';
 import { SURVEY_BUDGETS, type SurveyResult } from '../survey/bench.ts';
 import type { Load, Machine } from './machine.ts';
 import { round } from './stats.ts';
@@ -32,6 +35,9 @@ export interface BenchReport {
   budgets: BudgetRow[];
   coldStart?: ColdStartResult | { status: 'not run'; reason: string };
   surveySubmit?: SurveyResult | { status: 'not run'; reason: string };
+  reportAtScale?: ReportResult | { status: 'not run'; reason: string };
+  registrationStorm?: StormResult | { status: 'not run'; reason: string };
+  approvals?: ApprovalsResult | { status: 'not run'; reason: string };
   notRun: NotRun[];
 }
 
@@ -39,8 +45,19 @@ const ms = (v: number) => (Number.isFinite(v) ? `${round(v)} ms` : '–');
 const times = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)}×` : '–');
 const kb = (bytes: number) => (bytes < 10_240 ? (bytes / 1024).toFixed(1) : `${Math.round(bytes / 1024)}`);
 
-/** Budget rows of a run: one per function's cold start, two for survey submit, one for correctness. */
-export const budgetRows = (report: Pick<BenchReport, 'coldStart' | 'surveySubmit'>): BudgetRow[] => {
+const count = (n: number) => n.toLocaleString('en-US');
+const calls = (c: Record<string, number>) =>
+  Object.entries(c)
+    .map(([op, n]) => `${op} ${n}`)
+    .join(' + ') || 'none';
+
+/**
+ * Budget rows of a run: one per function's cold start; survey submit's two and its correctness; the report's scale,
+ * calls, peer and correctness; the correctness of the registration storm and of the approvals.
+ */
+export const budgetRows = (
+  report: Pick<BenchReport, 'coldStart' | 'surveySubmit' | 'reportAtScale' | 'registrationStorm' | 'approvals'>,
+): BudgetRow[] => {
   const rows: BudgetRow[] = [];
   const cold = report.coldStart;
   if (cold && !('status' in cold)) {
@@ -88,6 +105,87 @@ export const budgetRows = (report: Pick<BenchReport, 'coldStart' | 'surveySubmit
       ratio: '',
       budget: '0 failures',
       pass: survey.pass.correctness,
+    });
+  }
+  const scale = report.reportAtScale;
+  if (scale && !('status' in scale)) {
+    const small = scale.levels[0]!;
+    const large = scale.levels.at(-1)!;
+    rows.push({
+      benchmark: 'report at scale',
+      subject: `${scale.route}: ${count(large.responses)} vs ${count(small.responses)} responses`,
+      median: ms(large.report.median),
+      p99: ms(large.report.p99),
+      floor: ms(small.report.median),
+      ratio: times(scale.scaleRatio),
+      budget: `≤ ${REPORT_BUDGETS.scaleRatio}× (median)`,
+      pass: scale.pass.scale,
+    });
+    rows.push({
+      benchmark: 'report at scale, DynamoDB calls',
+      subject: scale.levels.map((l) => `${count(l.responses)}: ${calls(l.dynamodbCalls)}`).join('; '),
+      median: '',
+      p99: '',
+      floor: '',
+      ratio: '',
+      budget: 'identical',
+      pass: scale.pass.calls,
+    });
+    if (scale.peerSpeedup !== undefined && large.postgres) {
+      rows.push({
+        benchmark: 'report vs PostgreSQL peer',
+        subject: `${count(large.responses)} responses: report (HTTP) vs SELECT count(*), avg(...) (floor column)`,
+        median: ms(large.report.median),
+        p99: ms(large.report.p99),
+        floor: ms(large.postgres.median),
+        ratio: `${scale.peerSpeedup.toFixed(2)}× faster`,
+        budget: `≥ ${REPORT_BUDGETS.peerSpeedup}× faster`,
+        pass: scale.pass.peer ?? false,
+      });
+    }
+    rows.push({
+      benchmark: 'report at scale, correctness',
+      subject: `${scale.levels.map((l) => count(l.responses)).join(' / ')} responses: report, month index${scale.postgres.status === 'ran' ? ' and PostgreSQL' : ''} agree with the items`,
+      median: '',
+      p99: '',
+      floor: '',
+      ratio: '',
+      budget: '0 failures',
+      pass: scale.pass.correctness,
+    });
+  }
+  const storm = report.registrationStorm;
+  if (storm && !('status' in storm)) {
+    rows.push({
+      benchmark: 'registration storm, correctness',
+      subject:
+        `${count(storm.count)} final approvals into ${storm.capacity} seats: ${storm.observed.registrations.confirmed ?? 0} confirmed, ` +
+        `${storm.observed.registrations.waitlisted ?? 0} waitlisted; seats taken at most ${storm.observed.maxSeatsTaken} ` +
+        `in ${storm.observed.reads} samples` +
+        (storm.gatewayTimeouts
+          ? `; ${storm.gatewayTimeouts} POSTs answered 503 (the local gateway's 30 s timeout), every one recorded`
+          : ''),
+      median: ms(storm.decisionPost.median),
+      p99: ms(storm.decisionPost.p99),
+      floor: '',
+      ratio: '',
+      budget: '0 failures',
+      pass: storm.pass,
+    });
+  }
+  const approvals = report.approvals;
+  if (approvals && !('status' in approvals)) {
+    rows.push({
+      benchmark: 'approvals, none lost',
+      subject:
+        `${count(approvals.count)} three-stage requests: ${approvals.executions.SUCCEEDED ?? 0} executions SUCCEEDED, ` +
+        `${approvals.requests.approved ?? 0} approved`,
+      median: ms(approvals.endToEnd.median),
+      p99: ms(approvals.endToEnd.p99),
+      floor: '',
+      ratio: '',
+      budget: '0 failures',
+      pass: approvals.pass,
     });
   }
   return rows;
@@ -149,7 +247,9 @@ export const markdown = (report: BenchReport): string => {
     ),
     '',
   );
-  for (const n of report.notRun) out.push(`- **${n.title}**: not run. ${n.reason}`);
+  for (const n of report.notRun) {
+    out.push(`- **${n.title}**: ${n.reason.startsWith('FAILED') ? `**${n.reason}**` : `not run. ${n.reason}`}`);
+  }
   out.push('');
 
   const cold = report.coldStart;
@@ -287,6 +387,203 @@ export const markdown = (report: BenchReport): string => {
         .join(', ')} (the floor: TransactWriteItems 1). ` +
         `Floor item shape matches the product's: ${survey.floorShapeMatches ? 'yes' : '**no**'}.` +
         (survey.correctness.failures.length ? ` Failures: ${survey.correctness.failures.join('; ')}.` : ''),
+      '',
+    );
+  }
+  const scale = report.reportAtScale;
+  if (scale && !('status' in scale)) {
+    out.push('## Report at scale', '');
+    out.push(
+      `\`${scale.route}\` for one WIB month (${scale.month}), a unit per size (${scale.levels.map((l) => `${l.unitCode}: ${count(l.responses)}`).join(', ')}), ` +
+        'sequential requests with an admin token through the HTTP API, the sizes in rotating order in alternating ' +
+        'blocks so drifting load lands on each. "Handler" is the same request handed straight to the function ' +
+        "(no HTTP, no authorizer: what Lambda bills). DynamoDB calls are counted at the runtime's endpoint. The peer " +
+        `is PostgreSQL's aggregate query over the same responses, its round trip timed by \`psql\` (\`\\timing\`) over a ` +
+        'Unix socket, in the same blocks.',
+      '',
+    );
+    out.push(
+      table(
+        [
+          'Responses',
+          'Report median',
+          'p99',
+          'Handler median',
+          'DynamoDB calls per report',
+          'PostgreSQL median',
+          'p99',
+          'PostgreSQL / report',
+        ],
+        scale.levels.map((l) => [
+          count(l.responses),
+          ms(l.report.median),
+          ms(l.report.p99),
+          ms(l.handler.median),
+          calls(l.dynamodbCalls),
+          l.postgres ? ms(l.postgres.median) : 'not run',
+          l.postgres ? ms(l.postgres.p99) : '',
+          l.postgres ? times(l.postgres.median / l.report.median) : '',
+        ]),
+      ),
+      '',
+    );
+    const f = scale.readsFloor;
+    out.push(
+      `The report's reads alone, sequential, straight to DynamoDB Local (medians): the caller's staff item (GetItem) ` +
+        `${ms(f.getItem)}, unit + population + month (BatchGetItem) ${ms(f.firstBatch)}, the month's 4 shards ` +
+        `(BatchGetItem) ${ms(f.shardBatch)}: ${ms(f.total)} of round trips, whatever the number of responses.`,
+      '',
+    );
+    out.push(
+      `Seeding: ${count(scale.seeding.apiResponses)} responses through the API (they create each month and its shard ` +
+        `count), ${count(scale.seeding.bulkResponses)} in bulk (response items as the product writes them, 25 per ` +
+        "BatchWriteItem; each shard's counters as the sum of what the product's `aggregateUpdate` adds per response, " +
+        `one UpdateItem per shard): ${Math.round(scale.seeding.seconds)} s. Checked before measuring: each report's ` +
+        "responses and element sums equal the items', the month's index lists every response" +
+        (scale.postgres.status === 'ran' ? ', PostgreSQL counts the same' : '') +
+        (scale.correctness.failures.length ? `. **Failures**: ${scale.correctness.failures.join('; ')}.` : '.'),
+      '',
+    );
+    if (scale.postgres.status === 'ran') {
+      out.push(
+        `PostgreSQL ${scale.postgres.version}, a throwaway cluster the bench started (fsync off), ` +
+          `${count(scale.postgres.rows)} rows with an index on (unit_code, month), loaded in ` +
+          `${scale.postgres.loadSeconds.toFixed(1)} s, then \`VACUUM ANALYZE\`. Query: \`${scale.postgres.query}\`. ` +
+          `Its plan at ${count(scale.levels.at(-1)!.responses)} responses:`,
+        '',
+        '```',
+        scale.postgres.plan,
+        '```',
+        '',
+      );
+    } else {
+      out.push(`PostgreSQL peer: not run. ${scale.postgres.reason}`, '');
+    }
+  }
+
+  const storm = report.registrationStorm;
+  if (storm && !('status' in storm)) {
+    out.push('## Registration storm', '');
+    out.push(
+      `${count(storm.count)} nominations for one ${storm.capacity}-seat batch through the local runtime, approved by ` +
+        'the head of the nominating office (setup, not measured: ' +
+        `${Math.round(storm.setupSeconds.nominations)} s of nominations at 16 in flight, ` +
+        `${Math.round(storm.setupSeconds.firstStage)} s of first-stage decisions, ` +
+        `${Math.round(storm.setupSeconds.linksMailed)} s until every final link was mailed); then every final ` +
+        'approval POSTed at once on its email link, each from its own source address (decisions are rate-limited per ' +
+        'client). Finished means the execution stopped, its finalization having taken a seat or a waitlist place.',
+      '',
+    );
+    out.push(
+      table(
+        ['Figure', 'Value'],
+        [
+          ['final approvals completed per second (until every execution finished)', storm.throughput.toFixed(1)],
+          ['final approval POSTs answered per second', storm.postThroughput.toFixed(1)],
+          ['decision POST latency, median / p99', `${ms(storm.decisionPost.median)} / ${ms(storm.decisionPost.p99)}`],
+          [
+            'POST until its execution finished, median / p99',
+            `${ms(storm.toFinished.median)} / ${ms(storm.toFinished.p99)}`,
+          ],
+          ['every POST answered after', ms(storm.allAnsweredMs)],
+          ['every execution finished after', ms(storm.allFinishedMs)],
+          [
+            'answers',
+            Object.entries(storm.statuses)
+              .map(([k, n]) => `${n} × ${k}`)
+              .join(', ') +
+              (storm.gatewayTimeouts
+                ? ` (503: the local gateway's 30 s integration timeout, API Gateway's own, while the request waited ` +
+                  "for one of the function's 8 workers on two cores; the invocation still ran, and each of these " +
+                  'decisions was recorded: every registration is seated or waitlisted, every execution SUCCEEDED)'
+                : ''),
+          ],
+          [
+            'executions',
+            Object.entries(storm.executions)
+              .map(([k, n]) => `${n} ${k}`)
+              .join(', '),
+          ],
+          [
+            'batch item at the end',
+            `seatsTaken ${storm.observed.batch.seatsTaken}, seatSequence ${storm.observed.batch.seatSequence}, ` +
+              `waitlistLength ${storm.observed.batch.waitlistLength}, capacity ${storm.observed.batch.capacity}`,
+          ],
+          [
+            'seat items, waitlist items',
+            `${storm.observed.seatItems} (seats ${storm.observed.seatNumbers}), ${storm.observed.waitlistItems}`,
+          ],
+          [
+            'registrations',
+            Object.entries(storm.observed.registrations)
+              .map(([k, n]) => `${n} ${k}`)
+              .join(', '),
+          ],
+          [
+            'during the storm',
+            `${storm.observed.reads} samples of the batch and its seats: seatsTaken at most ${storm.observed.maxSeatsTaken}, ` +
+              `seat items at most ${storm.observed.maxSeatItems}`,
+          ],
+          ['correctness', storm.failures.length ? `**${storm.failures.join('; ')}**` : 'no failure'],
+        ],
+      ),
+      '',
+    );
+  }
+
+  const approvals = report.approvals;
+  if (approvals && !('status' in approvals)) {
+    out.push('## Approvals', '');
+    out.push(
+      `${count(approvals.count)} requests of a three-stage workflow (${approvals.stages.join(' → ')}, one approver ` +
+        'each; created through the admin API and attached to a form) submitted at once; the bench reads the local ' +
+        'outbox every 100 ms or so and POSTs each decision link as soon as it is there, all concurrently, each from its ' +
+        'own source address, until every execution of the emulated Step Functions machine stopped. End to end is ' +
+        "from the submit POST to the execution's stop date; it includes the bench's polling of the outbox (like a " +
+        'very quick approver).',
+      '',
+    );
+    out.push(
+      table(
+        ['Figure', 'Value'],
+        [
+          ['requests completed per second', approvals.throughput.toFixed(2)],
+          ['all done after', ms(approvals.elapsedMs)],
+          [
+            'end to end (submit → SUCCEEDED), median / p99',
+            `${ms(approvals.endToEnd.median)} / ${ms(approvals.endToEnd.p99)}`,
+          ],
+          ['submit POST, median / p99', `${ms(approvals.submit.median)} / ${ms(approvals.submit.p99)}`],
+          ['decision POST, median / p99', `${ms(approvals.decisionPost.median)} / ${ms(approvals.decisionPost.p99)}`],
+          [
+            'until the next link was in the outbox, median / p99',
+            `${ms(approvals.linkWait.median)} / ${ms(approvals.linkWait.p99)}`,
+          ],
+          [
+            'outbox reads',
+            `${approvals.outboxReads.n}, median ${ms(approvals.outboxReads.median)} (last ${ms(approvals.outboxReads.last)})`,
+          ],
+          [
+            'decisions',
+            `${approvals.decisions}: ${Object.entries(approvals.decisionStatuses)
+              .map(([k, n]) => `${n} × ${k}`)
+              .join(', ')}`,
+          ],
+          [
+            'executions',
+            Object.entries(approvals.executions)
+              .map(([k, n]) => `${n} ${k}`)
+              .join(', '),
+          ],
+          [
+            'requests',
+            Object.entries(approvals.requests)
+              .map(([k, n]) => `${n} ${k}`)
+              .join(', '),
+          ],
+          ['correctness', approvals.failures.length ? `**${approvals.failures.join('; ')}**` : 'none lost'],
+        ],
+      ),
       '',
     );
   }

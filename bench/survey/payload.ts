@@ -13,8 +13,17 @@ export interface SurveyUnit {
 }
 
 export const surveyUnit = async (client: DynamoDBClient, table: string): Promise<SurveyUnit> => {
+  const [unit] = await surveyUnits(client, table, 1);
+  if (!unit) throw new Error('no active seeded kelurahan or puskesmas to rate: was the demo data seeded?');
+  return unit;
+};
+
+/** The first `count` active seeded kelurahan and puskesmas, in the demo seed's order (fewer when there are fewer). */
+export const surveyUnits = async (client: DynamoDBClient, table: string, count: number): Promise<SurveyUnit[]> => {
+  const units: SurveyUnit[] = [];
   const candidates = demoUnits.filter((u) => u.type === 'kelurahan' || u.type === 'puskesmas');
   for (const unit of candidates) {
+    if (units.length >= count) break;
     const { PK, SK } = unitKeys(unit.code, '', '');
     const { Item } = await client.send(
       new GetItemCommand({ TableName: table, Key: { PK: { S: PK }, SK: { S: SK } }, ConsistentRead: true }),
@@ -23,9 +32,9 @@ export const surveyUnit = async (client: DynamoDBClient, table: string): Promise
     const stored = unmarshall(Item) as { status?: string; services?: unknown };
     if (stored.status !== 'active') continue;
     const services = stored.services instanceof Set ? [...stored.services] : (stored.services ?? []);
-    return { code: unit.code, services: (services as unknown[]).map(String) };
+    units.push({ code: unit.code, services: (services as unknown[]).map(String) });
   }
-  throw new Error('no active seeded kelurahan or puskesmas to rate: was the demo data seeded?');
+  return units;
 };
 
 const pick = <T>(items: readonly T[], random: () => number): T => items[Math.floor(random() * items.length)]!;
