@@ -247,7 +247,8 @@ class FunctionPool {
         errorType: 'Sandbox.Timedout',
         errorMessage: `RequestId: ${requestId} Error: Task timed out after ${seconds} seconds`,
         trace: [],
-        durationMs,
+        // Lambda bills and reports the whole timeout; a timer may fire a fraction of a millisecond early here.
+        durationMs: Math.max(durationMs, timeoutMs),
         requestId,
       };
     }
