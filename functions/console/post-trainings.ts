@@ -6,8 +6,7 @@ import { csrfToken, requireCsrf } from '#shared/console/csrf';
 import { trainingsPage } from '#shared/console/training-pages';
 import { httpRoute } from '#shared/http/route';
 import { NewTraining } from '#shared/registrations/contracts';
-import { createTraining } from '#shared/registrations/trainings';
-import { visibleTrainings } from './get-trainings.ts';
+import { createTraining, visibleTrainings } from '#shared/registrations/trainings';
 
 // The form's field for each part of the training, so an error stands beside what the admin typed.
 const FIELD_OF: Record<string, string> = {
@@ -56,7 +55,10 @@ export const handler = httpRoute(consoleCreateTrainingRoute, async ({ body, call
         FIELD_OF[path.join('.')] ?? FIELD_OF[path.slice(0, 3).join('.')] ?? FIELD_OF[path.slice(0, 2).join('.')];
       if (field && !errors.has(field)) errors.set(field, issue.message);
     }
-    const [trainings, csrf] = await Promise.all([visibleTrainings(true), csrfToken(event)]);
+    const [trainings, csrf] = await Promise.all([
+      visibleTrainings({ db: documents, table: tableName() }, true, new Date()),
+      csrfToken(event),
+    ]);
     return { status: 422, html: trainingsPage(caller, trainings, csrf, { errors, posted: body }) };
   }
   const id = ulid();

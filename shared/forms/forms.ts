@@ -38,7 +38,8 @@ const readHead = async (store: FormStore, formId: string): Promise<Head> => {
   return headOf(Item);
 };
 
-const readFields = async (store: FormStore, formId: string, version: number): Promise<FieldDefinition[]> => {
+/** The fields of one version of a form (versions never change once written). */
+export const readFormFields = async (store: FormStore, formId: string, version: number): Promise<FieldDefinition[]> => {
   const { Item } = await store.db.send(
     new GetCommand({ TableName: store.table, Key: formVersionKeys(formId, version), ConsistentRead: true }),
   );
@@ -73,7 +74,7 @@ const changed = () => new ConflictError('Formulir telah diubah orang lain; muat 
 export const getForm = async (store: FormStore, formId: string, version?: number): Promise<Detail> => {
   const head = await readHead(store, formId);
   const fieldsVersion = version ?? head.publishedVersion ?? head.latestVersion;
-  return { ...head, fields: await readFields(store, formId, fieldsVersion), fieldsVersion };
+  return { ...head, fields: await readFormFields(store, formId, fieldsVersion), fieldsVersion };
 };
 
 /** Creates a form as a draft with its first version of fields, both items in one transaction. */
@@ -279,7 +280,7 @@ export const submitForm = async (
     throw new ConflictError('Formulir ini tidak sedang dibuka untuk pengajuan');
   }
   const version = head.publishedVersion;
-  const parsed = compileForm(await readFields(store, formId, version), () => now).safeParse(values);
+  const parsed = compileForm(await readFormFields(store, formId, version), () => now).safeParse(values);
   if (!parsed.success) {
     throw new InvalidError('Isian formulir tidak valid', {
       errors: parsed.error.issues.map((issue) => ({
@@ -352,7 +353,7 @@ export const submitForm = async (
   ]);
   // A capability's hook may queue mail with the submission (a nominee's "received"): send it now.
   if (hookItems.length > 0) {
-    await deliverAfterCommit(hookItems.map((e) => ('put' in e ? { put: { Item: e.put.Item } } : { put: {} })));
+    await deliverAfterCommit(hookItems);
   }
   return submission;
 };

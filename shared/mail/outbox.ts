@@ -6,7 +6,7 @@ import { GetCommand, type TransactWriteCommandInput, UpdateCommand } from '@aws-
 import { ulid } from 'ulid';
 import { documents, ses, tableName } from '#shared/aws/clients';
 import { mailKey, mailKeys } from '#shared/db/keys';
-import { isConditionFailure } from '#shared/db/transact';
+import { isConditionFailure, type TransactionItem } from '#shared/db/transact';
 import { logger, metrics } from '#shared/observability';
 import { type MailStore, suppressedAmong } from './suppression.ts';
 import { renderMail, type TemplateData, type TemplateName } from './templates.ts';
@@ -181,6 +181,13 @@ export const outboxItem = <Name extends TemplateName>(
     Put: { TableName: options.table ?? tableName(), Item: item, ConditionExpression: 'attribute_not_exists(PK)' },
   };
 };
+
+/** {@link outboxItem} as an entry of `shared/db/transact`'s helper. */
+export const outboxPut = <Name extends TemplateName>(
+  mail: OutgoingMail<Name>,
+  now: Date,
+  options: OutboxOptions = {},
+): TransactionItem => ({ put: outboxItem(mail, now, options).Put });
 
 /** What logging delivery needs. */
 export type MailLog = Pick<Logger, 'info' | 'warn' | 'error'>;
@@ -443,11 +450,11 @@ export const sendPending = async (mailId: string, deps: MailDeps = mailDeps()): 
   return item ? deliver(item, deps) : 'missing';
 };
 
-/** An entry of a committed transaction: a TransactWriteItems entry, or the `{ put }` item of `shared/db/transact`. */
-export type CommittedEntry = TransactItem | { put: { Item?: Record<string, unknown> } };
+/** An entry of a committed transaction: a TransactWriteItems entry, or an item of `shared/db/transact`'s helper. */
+export type CommittedEntry = TransactItem | TransactionItem;
 
 const mailOf = (entry: CommittedEntry): MailItem | undefined => {
-  const item = ('put' in entry ? entry.put.Item : entry.Put?.Item) as MailItem | undefined;
+  const item = ('put' in entry ? entry.put.Item : 'Put' in entry ? entry.Put?.Item : undefined) as MailItem | undefined;
   return item?.entity === 'mail' ? item : undefined;
 };
 

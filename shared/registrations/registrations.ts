@@ -15,7 +15,7 @@ import {
 import { ConditionFailedError, type TransactionItem, transact } from '#shared/db/transact';
 import { maskNip } from '#shared/directory/people';
 import { ConflictError, InvalidError, NotFoundError } from '#shared/errors';
-import { deliverAfterCommit, outboxItem } from '#shared/mail/outbox';
+import { deliverAfterCommit, outboxPut } from '#shared/mail/outbox';
 import { nipHash, normalizeNip } from '#shared/nip-hash';
 import type { RegistrationView } from './contracts.ts';
 import { type Nominee, nomineeMail } from './mail.ts';
@@ -91,14 +91,6 @@ const nominee = (r: Pick<RegistrationItem, 'submissionId' | 'name' | 'email' | '
   email: r.email,
   officeCode: r.officeCode,
 });
-
-const mailEntry = (mail: ReturnType<typeof nomineeMail>, now: Date): TransactionItem => ({
-  put: outboxItem(mail, now).Put,
-});
-
-/** The committed form of entries, for `deliverAfterCommit`. */
-export const committedEntries = (entries: readonly TransactionItem[]) =>
-  entries.map((e) => ('put' in e ? { put: { Item: e.put.Item } } : { put: {} }));
 
 /**
  * Whether a nomination may be made now: the training published, the batch's registration window open (WIB), the
@@ -218,7 +210,7 @@ export const registrationOnSubmit = async (
       },
     },
     windowStillOpen(store, training.id, batch.batch, at),
-    mailEntry(nomineeMail('received', nominee(registration), training, batch), now),
+    outboxPut(nomineeMail('received', nominee(registration), training, batch), now),
   ];
 };
 
@@ -358,7 +350,7 @@ const promotions = async (
       },
       statusUpdate(store, registration, 'confirmed', at, { seatNo, confirmedAt: at }),
       seatPut(store, training.id, batch.batch, seatNo, registration.submissionId, at),
-      mailEntry(nomineeMail('promoted', nominee(registration), training, batch, { seatNo }), now),
+      outboxPut(nomineeMail('promoted', nominee(registration), training, batch, { seatNo }), now),
     );
     promoted.push(registration.submissionId);
   }
@@ -402,7 +394,7 @@ export const registrationOnFinalOutcome = async (
       freeNip(store, registration),
       ...(outcome === 'rejected'
         ? [
-            mailEntry(
+            outboxPut(
               nomineeMail('rejected', nominee(registration), training, batch, { comment: submission.comment }),
               now,
             ),
@@ -428,7 +420,7 @@ export const registrationOnFinalOutcome = async (
       },
       statusUpdate(store, registration, 'confirmed', at, { seatNo, confirmedAt: at, finalApprovalId }),
       seatPut(store, training.id, batch.batch, seatNo, registration.submissionId, at),
-      mailEntry(nomineeMail('confirmed', nominee(registration), training, batch, { seatNo }), now),
+      outboxPut(nomineeMail('confirmed', nominee(registration), training, batch, { seatNo }), now),
     ];
   }
   return [
@@ -457,7 +449,7 @@ export const registrationOnFinalOutcome = async (
         ConditionExpression: 'attribute_not_exists(PK)',
       },
     },
-    mailEntry(
+    outboxPut(
       nomineeMail('waitlisted', nominee(registration), training, batch, { position: batch.waitlistLength + 1 }),
       now,
     ),
@@ -501,7 +493,7 @@ export const cancelRegistration = async (
     const entries: TransactionItem[] = [
       statusUpdate(store, registration, 'cancelled', at, { cancelledAt: at }),
       freeNip(store, registration),
-      mailEntry(nomineeMail('cancelled', nominee(registration), training, batch, { reason }), now),
+      outboxPut(nomineeMail('cancelled', nominee(registration), training, batch, { reason }), now),
     ];
     if (registration.status === 'waitlisted') {
       entries.push(
@@ -553,7 +545,7 @@ export const cancelRegistration = async (
     await transact(store.db, entries);
     return entries;
   });
-  await deliverAfterCommit(committedEntries(entries));
+  await deliverAfterCommit(entries);
   return readRegistration(store, submissionId);
 };
 
@@ -607,7 +599,7 @@ export const setCapacity = async (
         },
       });
       await transact(store.db, entries);
-      await deliverAfterCommit(committedEntries(entries));
+      await deliverAfterCommit(entries);
       return { promoted, more: head.length === MAX_PROMOTIONS_PER_TRANSACTION && free > head.length };
     });
     promotedAll.push(...result.promoted);

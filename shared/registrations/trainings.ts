@@ -314,3 +314,9 @@ export const setTrainingStatus = async (
   );
   return getTraining(store, id, now);
 };
+
+/** The trainings a staff member may see: open ones; admins every status. */
+export const visibleTrainings = async (store: TrainingStore, admin: boolean, now: Date) => {
+  const statuses = admin ? (['published', 'draft', 'closed'] as const) : (['published'] as const);
+  return (await Promise.all(statuses.map((status) => listTrainings(store, status, now)))).flat();
+};

@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { formVersionKeys, linkKeys, personEmailKeys, stageKeys, voteKeys, workflowSignalMarker } from '#shared/db/keys';
+import { linkKeys, personEmailKeys, stageKeys, voteKeys, workflowSignalMarker } from '#shared/db/keys';
 import { ConditionFailedError, isConditionFailure, type TransactionItem, transact } from '#shared/db/transact';
 import { getPerson } from '#shared/directory/people';
 import type { FieldDefinition } from '#shared/forms/definition';
-import { deliverAfterCommit } from '#shared/mail/outbox';
+import { readFormFields } from '#shared/forms/forms';
+import { deliverAfterCommit, outboxPut } from '#shared/mail/outbox';
 import { logger } from '#shared/observability';
 import { type StageRule, stageOutcome } from './definition.ts';
 import { readDefinition } from './definitions.ts';
-import { committed, type EngineDeps, isLastStage, outboxEntry } from './engine.ts';
+import { type EngineDeps, isLastStage } from './engine.ts';
 import { hashLinkToken, looksLikeLinkToken, mintLinkToken } from './links.ts';
 import { approvalRequestMail } from './mail.ts';
 import { signalTask } from './signals.ts';
@@ -79,13 +80,6 @@ const readLink = async (store: EngineStore, hash: string): Promise<LinkItem | un
   return Item as LinkItem | undefined;
 };
 
-const readFields = async (store: EngineStore, formId: string, version: number): Promise<FieldDefinition[]> => {
-  const { Item } = await store.db.send(
-    new GetCommand({ TableName: store.table, Key: formVersionKeys(formId, version) }),
-  );
-  return (Item?.fields as FieldDefinition[] | undefined) ?? [];
-};
-
 /** Where a link stands. Reads only. */
 export const inspectLink = async (deps: EngineDeps, token: string): Promise<LinkView> => {
   if (!looksLikeLinkToken(token)) return { kind: 'unknown' };
@@ -110,7 +104,7 @@ export const inspectLink = async (deps: EngineDeps, token: string): Promise<Link
     request,
     stage,
     seat,
-    fields: await readFields(deps, request.formId, request.formVersion),
+    fields: await readFormFields(deps, request.formId, request.formVersion),
     canRequestChanges: request.round < definition.maxRounds,
     canDelegate: !seat.delegatedFrom,
   };
@@ -456,7 +450,7 @@ const delegate = async (
     },
     stillInApproval(deps, request),
     linkPut(deps.table, link.hash, request, stage, delegateSeat, at),
-    outboxEntry(
+    outboxPut(
       approvalRequestMail(
         request,
         stage,
@@ -484,7 +478,7 @@ const delegate = async (
     ),
   ];
   await transact(deps.db, entries);
-  await deliverAfterCommit(entries.map(committed));
+  await deliverAfterCommit(entries);
   return { kind: 'delegated', to: person.name };
 };
 

@@ -3,7 +3,7 @@ import { staffKeys, stageKeys } from '#shared/db/keys';
 import { ConditionFailedError, type TransactionItem, transact } from '#shared/db/transact';
 import { resolveHead } from '#shared/directory/approver';
 import { dynamoDirectoryReader } from '#shared/directory/positions';
-import { deliverAfterCommit, outboxItem } from '#shared/mail/outbox';
+import { deliverAfterCommit, outboxPut } from '#shared/mail/outbox';
 import { deadlineAt, reminderAt } from './calendar.ts';
 import { type ApproverSource, type StageDefinition, stageApplies, type WorkflowDefinition } from './definition.ts';
 import { readDefinition } from './definitions.ts';
@@ -431,10 +431,10 @@ const awaitChanges = async (
     );
     const entries: TransactionItem[] = [
       requestUpdate(deps, request, { changesNotifiedRound: request.round, resubmitBy, updatedAt: at }),
-      ...(notice ? [outboxEntry(notice, now)] : []),
+      ...(notice ? [outboxPut(notice, now)] : []),
     ];
     await transact(deps.db, entries);
-    await deliverAfterCommit(entries.map(committed));
+    await deliverAfterCommit(entries);
     return { submissionId: request.id, action: 'resubmit', deadlineAt: resubmitBy };
   }
   if (error === 'ResubmitDeadline' && now.getTime() >= Date.parse(request.resubmitBy)) {
@@ -455,13 +455,6 @@ const awaitChanges = async (
   }
   return { submissionId: request.id, action: 'resubmit', deadlineAt: request.resubmitBy };
 };
-
-/** An outbox mail as an entry of the step's transaction. */
-export const outboxEntry = (mail: Parameters<typeof outboxItem>[0], now: Date): TransactionItem => ({
-  put: outboxItem(mail, now).Put,
-});
-/** The committed form of a transaction entry, for `deliverAfterCommit` (it sends the outbox items among them). */
-export const committed = (entry: TransactionItem) => ('put' in entry ? { put: { Item: entry.put.Item } } : { put: {} });
 
 /** The request ended (approved, rejected, withdrawn): hooks, the requester's email, the audit entry; once. */
 export const finalize = async (deps: EngineDeps, request: RequestItem): Promise<StepOutput> => {
@@ -527,11 +520,11 @@ export const finalize = async (deps: EngineDeps, request: RequestItem): Promise<
       { event: 'completed', round: request.round, decision: outcome, detail: request.outcomeReason },
       now,
     ),
-    ...(notice ? [outboxEntry(notice, now)] : []),
+    ...(notice ? [outboxPut(notice, now)] : []),
     ...hookItems,
   ];
   await transact(deps.db, entries);
-  await deliverAfterCommit(entries.map(committed));
+  await deliverAfterCommit(entries);
   return done;
 };
 
@@ -656,7 +649,7 @@ const mailSeats = async (
         onConditionFailed: stale,
       },
       linkPut(deps.table, link.hash, request, stage, seat, at),
-      outboxEntry(approvalRequestMail(request, stage, seat, link.token, office, purpose), now),
+      outboxPut(approvalRequestMail(request, stage, seat, link.token, office, purpose), now),
       auditPut(
         deps.table,
         request.id,
@@ -677,7 +670,7 @@ const mailSeats = async (
       if (!(failure instanceof StaleState || failure instanceof ConditionFailedError)) throw failure;
     }
   }
-  await deliverAfterCommit(sent.map(committed));
+  await deliverAfterCommit(sent);
 };
 
 /** Branch B's reminder: a fresh link to every seat of the open stage that has not voted (once per seat). */

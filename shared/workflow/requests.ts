@@ -1,9 +1,9 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type * as z from 'zod';
-import { formVersionKeys, stageKeys, workflowSignalMarker } from '#shared/db/keys';
+import { stageKeys, workflowSignalMarker } from '#shared/db/keys';
 import { ConditionFailedError, type TransactionItem, transact } from '#shared/db/transact';
 import { ConflictError, InvalidError } from '#shared/errors';
-import { compileForm, type FieldDefinition } from '#shared/forms/definition';
+import { compileForm } from '#shared/forms/definition';
+import { readFormFields } from '#shared/forms/forms';
 import type { AuditEntry, StageView } from './contracts.ts';
 import { signalAfterCommit } from './decide.ts';
 import { readDefinition } from './definitions.ts';
@@ -133,13 +133,6 @@ export const withdraw = async (
   }
 };
 
-const readFields = async (store: EngineStore, formId: string, version: number): Promise<FieldDefinition[]> => {
-  const { Item } = await store.db.send(
-    new GetCommand({ TableName: store.table, Key: formVersionKeys(formId, version) }),
-  );
-  return (Item?.fields as FieldDefinition[] | undefined) ?? [];
-};
-
 /**
  * Resubmits edited values after "request changes": validated against the form version the submission pinned, a new
  * round from the first or the current stage (per the definition). Old links die: they belong to an older round.
@@ -151,7 +144,9 @@ export const resubmit = async (
   by: { name: string },
 ): Promise<void> => {
   const now = deps.now();
-  const parsed = compileForm(await readFields(deps, request.formId, request.formVersion), () => now).safeParse(values);
+  const parsed = compileForm(await readFormFields(deps, request.formId, request.formVersion), () => now).safeParse(
+    values,
+  );
   if (!parsed.success) {
     throw new InvalidError('Isian formulir tidak valid', {
       errors: parsed.error.issues.map((issue) => ({

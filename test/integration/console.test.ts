@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '#infra/local/cloud';
 import { demoStaff } from '#shared/directory/demo-seed';
 import { deliverAfterCommit, type MailDeps, outboxItem } from '#shared/mail/outbox';
+import { consoleHelpers } from '#test/support/console';
 import { json } from '#test/support/http';
 
 /** The staff console through the local runtime: pages as a browser gets them, forms posted as a browser posts them. */
@@ -27,66 +28,7 @@ afterAll(async () => {
   await cloud?.stop();
 });
 
-// One session per staff member for the whole file, as a browser keeps its cookie.
-const sessions = new Map<string, string>();
-const sessionOf = async (who: Staff) => {
-  if (!sessions.has(who.sub)) {
-    sessions.set(
-      who.sub,
-      await cloud.token({ sub: who.sub, groups: who.groups }, { tokenUse: 'id', overrides: { aud: webClient } }),
-    );
-  }
-  return sessions.get(who.sub)!;
-};
-
-const get = async (who: Staff | undefined, path: string) => {
-  const response = await fetch(`${cloud.url}${path}`, {
-    headers: who ? { cookie: `__Host-abdi-session=${await sessionOf(who)}` } : {},
-    redirect: 'manual',
-  });
-  return { status: response.status, location: response.headers.get('location'), text: await response.text() };
-};
-
-const post = async (who: Staff, path: string, fields: Record<string, string | string[]>) => {
-  const form = new URLSearchParams();
-  for (const [name, value] of Object.entries(fields)) {
-    for (const one of Array.isArray(value) ? value : [value]) form.append(name, one);
-  }
-  const response = await fetch(`${cloud.url}${path}`, {
-    method: 'POST',
-    headers: {
-      cookie: `__Host-abdi-session=${await sessionOf(who)}`,
-      'content-type': 'application/x-www-form-urlencoded',
-    },
-    body: form.toString(),
-    redirect: 'manual',
-  });
-  const text = await response.text();
-  await cloud.sfn.idle();
-  return { status: response.status, location: response.headers.get('location'), text };
-};
-
-/** The CSRF token of a page's forms. */
-const csrfOf = (page: string) => page.match(/name="_csrf" value="([^"]+)"/)![1]!;
-
-/** Opens the page as a browser, then posts its form with the page's token. */
-const submitFrom = async (who: Staff, pagePath: string, action: string, fields: Record<string, string | string[]>) => {
-  const page = await get(who, pagePath);
-  expect(page.status, page.text).toBe(200);
-  return post(who, action, { _csrf: csrfOf(page.text), ...fields });
-};
-
-/** The text a user reads: tags dropped, entities decoded, whitespace collapsed. */
-const visible = (page: string) =>
-  page
-    .replace(/<style>[\s\S]*?<\/style>/g, '')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ');
+const { get, post, csrfOf, submitFrom, visible } = consoleHelpers(() => cloud);
 
 const api = async (who: Staff, method: string, path: string, body?: unknown) => {
   const response = await fetch(`${cloud.url}${path}`, {

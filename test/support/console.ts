@@ -16,9 +16,10 @@ export const consoleHelpers = (cloud: () => LocalCloud) => {
     }
     return sessions.get(who.sub)!;
   };
-  const get = async (who: Staff, path: string) => {
+  /** A page as a signed-in staff member (or, without one, as a visitor) gets it; redirects are not followed. */
+  const get = async (who: Staff | undefined, path: string) => {
     const response = await fetch(`${cloud().url}${path}`, {
-      headers: { cookie: `__Host-abdi-session=${await sessionOf(who)}` },
+      headers: who ? { cookie: `__Host-abdi-session=${await sessionOf(who)}` } : {},
       redirect: 'manual',
     });
     return { status: response.status, location: response.headers.get('location'), text: await response.text() };
