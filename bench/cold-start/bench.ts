@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { LocalCloud } from '#infra/local/cloud';
 import { sandboxEnvironment } from '#infra/local/lambda/environment';
 import type { FunctionSpec } from '#infra/local/types';
+import { endpoints } from '#shared/http/catalogue';
 import { prng, round, type Summary, shuffle, summarize } from '../lib/stats.ts';
 import type { SurveyUnit } from '../survey/payload.ts';
 import { buildBundle, bytesOf, entryOfBundle, type Variant } from './build.ts';
@@ -19,7 +20,7 @@ const CHILD_TIMEOUT_MS = 20_000;
 export const COLD_START_BUDGET = 1.3;
 
 /** How a subject runs: a bundle variant, or the house bundle with Node's source-map support off. */
-export type RunVariant = Variant | 'no-source-maps';
+export type RunVariant = Variant;
 
 interface Subject {
   name: string;
@@ -157,6 +158,10 @@ const rowOf = (subject: Subject, floor: Subject, budgeted: boolean): ColdStartRo
   };
 };
 
+/** The catalogue's entry of an HTTP function (logical id `<Capability>ApiFn<hash>`). */
+const entryOf = (logicalId: string): string | undefined =>
+  endpoints.find((e) => logicalId.replace(/Fn[0-9A-F]{8}$/, '') === e.id)?.entry;
+
 /** A Lambda function name for log lines and context, short of the stack prefix. */
 const shortName = (fn: FunctionSpec) => fn.logicalId.replace(/Fn[0-9A-F]{8}$/, '');
 
@@ -193,9 +198,10 @@ export const runColdStarts = async (options: ColdStartOptions): Promise<ColdStar
     subjects.push(made);
     return made;
   };
-  const withoutSourceMaps = (env: Record<string, string>) => ({
+  // Functions deploy without `--enable-source-maps`; the variant that loads maps at start gets it back.
+  const withSourceMaps = (env: Record<string, string>) => ({
     ...env,
-    NODE_OPTIONS: (env.NODE_OPTIONS ?? '').replace('--enable-source-maps', '').trim(),
+    NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} --enable-source-maps`.trim(),
   });
 
   // The floor, in each variant: it gets the environment of GET /health (table name, NODE_OPTIONS, Powertools).
@@ -224,7 +230,9 @@ export const runColdStarts = async (options: ColdStartOptions): Promise<ColdStar
       bytes: bytesOf(bundle),
       env: environment(fn),
       event: firstEventFor(fn, eventContext),
-      ...(entryOfBundle(fn.assetDir) ? { entry: entryOfBundle(fn.assetDir) } : {}),
+      ...(entryOfBundle(fn.assetDir, entryOf(fn.logicalId))
+        ? { entry: entryOfBundle(fn.assetDir, entryOf(fn.logicalId)) }
+        : {}),
     });
   }
 
@@ -232,14 +240,14 @@ export const runColdStarts = async (options: ColdStartOptions): Promise<ColdStar
   const variantSubjects: Subject[] = [];
   const addVariants = async (name: string, kind: Subject['kind'], entry: string | undefined, base: Subject) => {
     if (entry) {
-      for (const variant of ['sdk-external', 'main-first-banner', 'map-without-sources'] as const) {
+      for (const variant of ['sdk-external', 'main-first-banner', 'source-maps-at-start'] as const) {
         const bundle = await buildBundle(entry, path.join(options.workDir, `${name}-${variant}`), variant);
+        const env = variant === 'source-maps-at-start' ? withSourceMaps(base.env) : base.env;
         variantSubjects.push(
-          subject({ name, kind, variant, bundle, bytes: bytesOf(bundle), env: base.env, event: base.event, entry }),
+          subject({ name, kind, variant, bundle, bytes: bytesOf(bundle), env, event: base.event, entry }),
         );
       }
     }
-    variantSubjects.push(subject({ ...base, name, kind, variant: 'no-source-maps', env: withoutSourceMaps(base.env) }));
   };
   await addVariants('floor', 'floor', FLOOR_ENTRY, floor);
   for (const prefix of options.variantFunctions) {

@@ -5,7 +5,8 @@ import { projectRoot } from '#infra/local/synth';
 
 /**
  * esbuild options of the house NodejsFunction defaults (infra/constructs/function.ts), as CDK passes them to esbuild:
- * an ESM bundle for Node 24, resolved module-first, minified, with an external source map and the SDK bundled.
+ * an ESM bundle for Node 24, resolved module-first, minified, with an external source map of mappings only and the
+ * SDK bundled.
  */
 export const HOUSE_OPTIONS: BuildOptions = {
   bundle: true,
@@ -15,6 +16,7 @@ export const HOUSE_OPTIONS: BuildOptions = {
   mainFields: ['module', 'main'],
   minify: true,
   sourcemap: true,
+  sourcesContent: false,
   logLevel: 'warning',
 };
 
@@ -24,8 +26,8 @@ export const VARIANTS = {
   house: {},
   /** The SDK left to the runtime: `@aws-sdk/*` external, resolved from node_modules as Lambda provides it. */
   'sdk-external': { external: ['@aws-sdk/*'] },
-  /** The house bundle with a source map of mappings only (`sourcesContent: false`): smaller for Node to load. */
-  'map-without-sources': { sourcesContent: false },
+  /** What deployed before: maps with the sources inside, loaded at start (the runner adds `--enable-source-maps`). */
+  'source-maps-at-start': { sourcesContent: true },
   /** esbuild's default resolution for Node (main first: the CommonJS builds) with the `createRequire` banner. */
   'main-first-banner': {
     mainFields: ['main', 'module'],
@@ -50,10 +52,12 @@ export const buildBundle = async (entry: string, outDir: string, variant: Varian
 export const bytesOf = (file: string): number => statSync(file).size;
 
 /**
- * The entry file of a synthesized bundle, relative to the project root (e.g. `functions/platform/get-health.ts`):
- * the one source under `functions/` its source map lists. The template does not name entries; the map does.
+ * The entry file of a synthesized bundle, relative to the project root (e.g. `functions/platform/api.ts`): the
+ * catalogue's entry of an HTTP function (`known`, by logical id), else the one source under `functions/` its source
+ * map lists. The template does not name entries.
  */
-export const entryOfBundle = (assetDir: string): string | undefined => {
+export const entryOfBundle = (assetDir: string, known?: string): string | undefined => {
+  if (known) return known;
   try {
     const map = JSON.parse(readFileSync(path.join(assetDir, 'index.mjs.map'), 'utf8')) as { sources?: string[] };
     const entries = (map.sources ?? [])

@@ -1,7 +1,8 @@
 import { routeTable } from '#shared/http/router';
-import { handler as getCallback } from './get-callback.ts';
-import { handler as getLogin } from './get-login.ts';
-import { handler as postLogout } from './post-logout.ts';
 
 /** Staff sign-in: managed login redirect, code exchange, sign-out. */
-export const handler = routeTable(getLogin, getCallback, postLogout);
+export const handler = routeTable({
+  'GET /auth/login': () => import('./get-login.ts'),
+  'GET /auth/callback': () => import('./get-callback.ts'),
+  'POST /auth/logout': () => import('./post-logout.ts'),
+});

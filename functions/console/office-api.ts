@@ -1,30 +1,19 @@
 import { routeTable } from '#shared/http/router';
-import { handler as getForm } from './get-form.ts';
-import { handler as getForms } from './get-forms.ts';
-import { handler as getHome } from './get-home.ts';
-import { handler as getReport } from './get-report.ts';
-import { handler as getReports } from './get-reports.ts';
-import { handler as getSubmission } from './get-submission.ts';
-import { handler as getSubmissions } from './get-submissions.ts';
-import { handler as getSuggestions } from './get-suggestions.ts';
-import { handler as postForm } from './post-form.ts';
-import { handler as postSubmission } from './post-submission.ts';
-import { handler as postSuggestion } from './post-suggestion.ts';
 
 /**
  * The console's home and the work of offices and units: forms to fill, the office's submissions (withdraw,
  * resubmit), survey reports with charts and suggestions to answer.
  */
-export const handler = routeTable(
-  getHome,
-  getForms,
-  getForm,
-  postForm,
-  getSubmissions,
-  getSubmission,
-  postSubmission,
-  getReports,
-  getReport,
-  getSuggestions,
-  postSuggestion,
-);
+export const handler = routeTable({
+  'GET /konsol': () => import('./get-home.ts'),
+  'GET /konsol/formulir': () => import('./get-forms.ts'),
+  'GET /konsol/formulir/{formId}': () => import('./get-form.ts'),
+  'POST /konsol/formulir/{formId}': () => import('./post-form.ts'),
+  'GET /konsol/pengajuan': () => import('./get-submissions.ts'),
+  'GET /konsol/pengajuan/{submissionId}': () => import('./get-submission.ts'),
+  'POST /konsol/pengajuan/{submissionId}': () => import('./post-submission.ts'),
+  'GET /konsol/laporan': () => import('./get-reports.ts'),
+  'GET /konsol/laporan/{unitCode}': () => import('./get-report.ts'),
+  'GET /konsol/laporan/{unitCode}/saran': () => import('./get-suggestions.ts'),
+  'POST /konsol/laporan/{unitCode}/saran': () => import('./post-suggestion.ts'),
+});

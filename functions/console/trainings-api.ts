@@ -1,10 +1,11 @@
 import { routeTable } from '#shared/http/router';
-import { handler as getInbox } from './get-inbox.ts';
-import { handler as getTraining } from './get-training.ts';
-import { handler as getTrainings } from './get-trainings.ts';
-import { handler as postInbox } from './post-inbox.ts';
-import { handler as postTraining } from './post-training.ts';
-import { handler as postTrainings } from './post-trainings.ts';
 
 /** The console's inbox with bulk decisions, and its training pages (nominations, seats, attendance). */
-export const handler = routeTable(getInbox, postInbox, getTrainings, postTrainings, getTraining, postTraining);
+export const handler = routeTable({
+  'GET /konsol/kotak-masuk': () => import('./get-inbox.ts'),
+  'POST /konsol/kotak-masuk': () => import('./post-inbox.ts'),
+  'GET /konsol/pelatihan': () => import('./get-trainings.ts'),
+  'POST /konsol/pelatihan': () => import('./post-trainings.ts'),
+  'GET /konsol/pelatihan/{trainingId}': () => import('./get-training.ts'),
+  'POST /konsol/pelatihan/{trainingId}': () => import('./post-training.ts'),
+});

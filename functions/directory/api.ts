@@ -1,31 +1,18 @@
 import { routeTable } from '#shared/http/router';
-import { handler as archiveUnit } from './archive-unit.ts';
-import { handler as createPerson } from './create-person.ts';
-import { handler as createUnit } from './create-unit.ts';
-import { handler as exportPerson } from './export-person.ts';
-import { handler as getPerson } from './get-person.ts';
-import { handler as getUnit } from './get-unit.ts';
-import { handler as importPeople } from './import-people.ts';
-import { handler as importUnits } from './import-units.ts';
-import { handler as listPeople } from './list-people.ts';
-import { handler as listUnits } from './list-units.ts';
-import { handler as setUnitHead } from './set-unit-head.ts';
-import { handler as updatePerson } from './update-person.ts';
-import { handler as updateUnit } from './update-unit.ts';
 
 /** The directory: units, people, heads and CSV imports. */
-export const handler = routeTable(
-  listUnits,
-  getUnit,
-  createUnit,
-  updateUnit,
-  archiveUnit,
-  setUnitHead,
-  importUnits,
-  listPeople,
-  getPerson,
-  createPerson,
-  updatePerson,
-  importPeople,
-  exportPerson,
-);
+export const handler = routeTable({
+  'GET /directory/units': () => import('./list-units.ts'),
+  'GET /directory/units/{code}': () => import('./get-unit.ts'),
+  'POST /directory/units': () => import('./create-unit.ts'),
+  'PATCH /directory/units/{code}': () => import('./update-unit.ts'),
+  'POST /directory/units/{code}/archive': () => import('./archive-unit.ts'),
+  'PUT /directory/units/{code}/head': () => import('./set-unit-head.ts'),
+  'POST /directory/import/units': () => import('./import-units.ts'),
+  'GET /directory/people': () => import('./list-people.ts'),
+  'GET /directory/people/{id}': () => import('./get-person.ts'),
+  'POST /directory/people': () => import('./create-person.ts'),
+  'PATCH /directory/people/{id}': () => import('./update-person.ts'),
+  'POST /directory/import/people': () => import('./import-people.ts'),
+  'POST /directory/people/export': () => import('./export-person.ts'),
+});

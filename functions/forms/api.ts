@@ -1,21 +1,13 @@
 import { routeTable } from '#shared/http/router';
-import { handler as getForm } from './get-form.ts';
-import { handler as getForms } from './get-forms.ts';
-import { handler as getSubmission } from './get-submission.ts';
-import { handler as getSubmissions } from './get-submissions.ts';
-import { handler as postForm } from './post-form.ts';
-import { handler as postFormStatus } from './post-form-status.ts';
-import { handler as postFormVersion } from './post-form-version.ts';
-import { handler as postSubmission } from './post-submission.ts';
 
 /** Forms and their submissions. */
-export const handler = routeTable(
-  postForm,
-  getForms,
-  getForm,
-  postFormVersion,
-  postFormStatus,
-  postSubmission,
-  getSubmissions,
-  getSubmission,
-);
+export const handler = routeTable({
+  'POST /forms': () => import('./post-form.ts'),
+  'GET /forms': () => import('./get-forms.ts'),
+  'GET /forms/{formId}': () => import('./get-form.ts'),
+  'POST /forms/{formId}/versions': () => import('./post-form-version.ts'),
+  'POST /forms/{formId}/status': () => import('./post-form-status.ts'),
+  'POST /forms/{formId}/submissions': () => import('./post-submission.ts'),
+  'GET /submissions': () => import('./get-submissions.ts'),
+  'GET /submissions/{submissionId}': () => import('./get-submission.ts'),
+});

@@ -1,7 +1,8 @@
 import { routeTable } from '#shared/http/router';
-import { handler as getHealth } from './get-health.ts';
-import { handler as getMe } from './get-me.ts';
-import { handler as getOpenapi } from './get-openapi.ts';
 
 /** Platform routes: health, the OpenAPI document, who am I. */
-export const handler = routeTable(getHealth, getOpenapi, getMe);
+export const handler = routeTable({
+  'GET /health': () => import('./get-health.ts'),
+  'GET /openapi.json': () => import('./get-openapi.ts'),
+  'GET /me': () => import('./get-me.ts'),
+});

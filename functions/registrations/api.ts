@@ -1,23 +1,14 @@
 import { routeTable } from '#shared/http/router';
-import { handler as cancelRegistration } from './cancel-registration.ts';
-import { handler as createTraining } from './create-training.ts';
-import { handler as getParticipants } from './get-participants.ts';
-import { handler as getTraining } from './get-training.ts';
-import { handler as listRegistrations } from './list-registrations.ts';
-import { handler as listTrainings } from './list-trainings.ts';
-import { handler as recordAttendance } from './record-attendance.ts';
-import { handler as setCapacity } from './set-capacity.ts';
-import { handler as setTrainingStatus } from './set-training-status.ts';
 
 /** Trainings and registrations: admin management, office nominations' state, cancellation, attendance, lists. */
-export const handler = routeTable(
-  createTraining,
-  listTrainings,
-  getTraining,
-  setTrainingStatus,
-  setCapacity,
-  listRegistrations,
-  cancelRegistration,
-  recordAttendance,
-  getParticipants,
-);
+export const handler = routeTable({
+  'POST /trainings': () => import('./create-training.ts'),
+  'GET /trainings': () => import('./list-trainings.ts'),
+  'GET /trainings/{trainingId}': () => import('./get-training.ts'),
+  'POST /trainings/{trainingId}/status': () => import('./set-training-status.ts'),
+  'PUT /trainings/{trainingId}/batches/{batch}/capacity': () => import('./set-capacity.ts'),
+  'GET /trainings/{trainingId}/registrations': () => import('./list-registrations.ts'),
+  'POST /registrations/{submissionId}/cancel': () => import('./cancel-registration.ts'),
+  'POST /trainings/{trainingId}/batches/{batch}/attendance': () => import('./record-attendance.ts'),
+  'GET /trainings/{trainingId}/batches/{batch}/participants': () => import('./get-participants.ts'),
+});

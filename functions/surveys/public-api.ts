@@ -1,9 +1,10 @@
 import { routeTable } from '#shared/http/router';
-import { handler as createResponse } from './create-response.ts';
-import { handler as getForm } from './get-form.ts';
-import { handler as getPoster } from './get-poster.ts';
-import { handler as getQr } from './get-qr.ts';
-import { handler as postForm } from './post-form.ts';
 
 /** The public side of surveys: the form (HTML and JSON), the QR code and the poster. */
-export const handler = routeTable(getForm, postForm, createResponse, getQr, getPoster);
+export const handler = routeTable({
+  'GET /s/{unitCode}': () => import('./get-form.ts'),
+  'POST /s/{unitCode}': () => import('./post-form.ts'),
+  'POST /surveys/{unitCode}/responses': () => import('./create-response.ts'),
+  'GET /s/{unitCode}/qr.svg': () => import('./get-qr.ts'),
+  'GET /s/{unitCode}/poster': () => import('./get-poster.ts'),
+});

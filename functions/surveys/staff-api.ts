@@ -1,23 +1,14 @@
 import { routeTable } from '#shared/http/router';
-import { handler as createTicketBatch } from './create-ticket-batch.ts';
-import { handler as exportCsv } from './export-csv.ts';
-import { handler as getOverview } from './get-overview.ts';
-import { handler as getReport } from './get-report.ts';
-import { handler as getTicketSheet } from './get-ticket-sheet.ts';
-import { handler as getTrend } from './get-trend.ts';
-import { handler as listSuggestions } from './list-suggestions.ts';
-import { handler as putFollowUp } from './put-follow-up.ts';
-import { handler as setPopulation } from './set-population.ts';
 
 /** Survey reports and follow-up, for staff. */
-export const handler = routeTable(
-  getReport,
-  setPopulation,
-  createTicketBatch,
-  getTicketSheet,
-  listSuggestions,
-  putFollowUp,
-  getTrend,
-  getOverview,
-  exportCsv,
-);
+export const handler = routeTable({
+  'GET /surveys/{unitCode}/report': () => import('./get-report.ts'),
+  'PUT /surveys/{unitCode}/population/{period}': () => import('./set-population.ts'),
+  'POST /surveys/{unitCode}/ticket-batches': () => import('./create-ticket-batch.ts'),
+  'GET /surveys/{unitCode}/ticket-batches/{batchId}/sheet': () => import('./get-ticket-sheet.ts'),
+  'GET /surveys/{unitCode}/suggestions': () => import('./list-suggestions.ts'),
+  'PUT /surveys/{unitCode}/suggestions/{responseId}': () => import('./put-follow-up.ts'),
+  'GET /surveys/{unitCode}/trend': () => import('./get-trend.ts'),
+  'GET /surveys/overview': () => import('./get-overview.ts'),
+  'GET /surveys/{unitCode}/export.csv': () => import('./export-csv.ts'),
+});

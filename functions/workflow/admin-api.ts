@@ -1,9 +1,10 @@
 import { routeTable } from '#shared/http/router';
-import { handler as attachWorkflow } from './attach-workflow.ts';
-import { handler as createWorkflow } from './create-workflow.ts';
-import { handler as getWorkflow } from './get-workflow.ts';
-import { handler as listWorkflows } from './list-workflows.ts';
-import { handler as newWorkflowVersion } from './new-workflow-version.ts';
 
 /** Workflow definitions, for admins. */
-export const handler = routeTable(createWorkflow, listWorkflows, getWorkflow, newWorkflowVersion, attachWorkflow);
+export const handler = routeTable({
+  'POST /workflows': () => import('./create-workflow.ts'),
+  'GET /workflows': () => import('./list-workflows.ts'),
+  'GET /workflows/{workflowId}': () => import('./get-workflow.ts'),
+  'POST /workflows/{workflowId}/versions': () => import('./new-workflow-version.ts'),
+  'PUT /forms/{formId}/workflow': () => import('./attach-workflow.ts'),
+});

@@ -9,23 +9,43 @@ export interface RouteHandler {
   route: RouteContract;
 }
 
+/** Loads a route's module (`() => import('./get-form.ts')`). */
+export type RouteLoader = () => Promise<{ handler: RouteHandler }>;
+
 /**
  * The entry point of a capability's function: one Lambda serves the capability's routes, each route's handler
  * still built alone by `httpRoute`. It dispatches on the route key API Gateway sets (`GET /forms/{formId}`).
  * Functions per capability, not per route: CloudFormation allows 500 resources in a stack, and each function costs
  * a role, a policy, a log group and alarms; fewer functions also means fewer cold starts.
+ *
+ * Routes are loaded on first use: in the single-file bundle esbuild wraps a module reached by `import()` in a lazy
+ * initializer, so a cold start evaluates only the route it serves (its schemas, its domain code), not the whole
+ * capability's (measured in docs/performance.md). A loader that yields another route's handler is refused.
  */
-export const routeTable = (...handlers: readonly RouteHandler[]) => {
-  const byKey = new Map(handlers.map((handler) => [routeKey(handler.route), handler]));
-  if (byKey.size !== handlers.length) throw new Error('a route appears twice in one route table');
+export const routeTable = (loaders: Readonly<Record<string, RouteLoader>>) => {
+  const loaded = new Map<string, Promise<RouteHandler>>();
+  const load = (key: string): Promise<RouteHandler> => {
+    let route = loaded.get(key);
+    if (!route) {
+      route = loaders[key]!().then(({ handler }) => {
+        if (routeKey(handler.route) !== key) throw new Error(`${key} loads the handler of ${routeKey(handler.route)}`);
+        return handler;
+      });
+      // A failed load is not remembered: the next request tries again.
+      route.catch(() => loaded.delete(key));
+      loaded.set(key, route);
+    }
+    return route;
+  };
   const handler = async (
     event: APIGatewayProxyEventV2,
     context: Context,
   ): Promise<APIGatewayProxyStructuredResultV2> => {
-    const route = byKey.get(event.routeKey);
     // Only a template that routes here a key this table lacks gets this; a test pins tables to the catalogue.
-    if (!route) return errorResponse(new HttpProblem(404, 'not-found', 'Alamat tidak dikenal'), false);
-    return route(event, context);
+    if (!Object.hasOwn(loaders, event.routeKey)) {
+      return errorResponse(new HttpProblem(404, 'not-found', 'Alamat tidak dikenal'), false);
+    }
+    return (await load(event.routeKey))(event, context);
   };
-  return Object.assign(handler, { routeKeys: [...byKey.keys()] });
+  return Object.assign(handler, { routeKeys: Object.keys(loaders), load });
 };

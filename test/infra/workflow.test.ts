@@ -96,10 +96,19 @@ describe('the stack', () => {
   it('routes every route of a function to a handler of its entry, and nothing else', async () => {
     for (const endpoint of endpoints) {
       const entry = (await import(path.join(projectRoot, endpoint.entry))) as {
-        handler: { routeKeys?: string[]; route?: { method: string; path: string } };
+        handler: {
+          routeKeys?: string[];
+          load?: (key: string) => Promise<{ route: { method: string; path: string } }>;
+          route?: { method: string; path: string };
+        };
       };
       const served = entry.handler.routeKeys ?? [`${entry.handler.route?.method} ${entry.handler.route?.path}`];
       expect(served.sort(), endpoint.id).toEqual(endpoint.routes.map((r) => `${r.method} ${r.path}`).sort());
+      // Each lazily loaded route is the one its key names (the table refuses a loader yielding another).
+      for (const key of entry.handler.routeKeys ?? []) {
+        const route = (await entry.handler.load!(key)).route;
+        expect(`${route.method} ${route.path}`).toBe(key);
+      }
     }
   });
 });
