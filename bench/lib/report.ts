@@ -288,11 +288,11 @@ export const markdown = (report: BenchReport): string => {
     if (cold.variants.length) {
       out.push('### Bundling variants', '');
       out.push(
-        '`house` is what deploys (ESM, module-first, SDK bundled, minified, source maps with ' +
-          '`--enable-source-maps`); `sdk-external` leaves `@aws-sdk/*` to the runtime (resolved from node_modules ' +
-          'here); `main-first-banner` resolves main-first with the `createRequire` banner; `map-without-sources` is ' +
-          'the house bundle with a source map of mappings only (`sourcesContent: false`); `no-source-maps` is the ' +
-          'house bundle run without `--enable-source-maps`. Ratios are to the house floor.',
+        '`house` is what deploys (ESM, module-first, SDK bundled, minified, source maps of mappings only that Node ' +
+          'does not load at start: a logged error is mapped then); `sdk-external` leaves `@aws-sdk/*` to the runtime ' +
+          '(resolved from node_modules here); `main-first-banner` resolves main-first with the `createRequire` ' +
+          'banner; `source-maps-at-start` is what deployed before: maps with `sourcesContent`, run with ' +
+          '`--enable-source-maps`. Ratios are to the house floor.',
         '',
       );
       const houseRows = [cold.floor, ...cold.functions].filter((r) => cold.variants.some((v) => v.name === r.name));
@@ -430,8 +430,8 @@ export const markdown = (report: BenchReport): string => {
     const f = scale.readsFloor;
     out.push(
       `The report's reads alone, sequential, straight to DynamoDB Local (medians): the caller's staff item (GetItem) ` +
-        `${ms(f.getItem)}, unit + population + month (BatchGetItem) ${ms(f.firstBatch)}, the month's 4 shards ` +
-        `(BatchGetItem) ${ms(f.shardBatch)}: ${ms(f.total)} of round trips, whatever the number of responses.`,
+        `${ms(f.getItem)}, unit + population + month + the month's 4 shards (one BatchGetItem) ${ms(f.batch)}: ` +
+        `${ms(f.total)} of round trips, whatever the number of responses.`,
       '',
     );
     out.push(

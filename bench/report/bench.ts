@@ -87,9 +87,9 @@ export interface ReportResult {
     | { status: 'not run'; reason: string };
   /**
    * The report's own DynamoDB reads, sent sequentially from the bench straight to DynamoDB Local (median, ms): the
-   * caller's staff item (GetItem), unit + population + month (BatchGetItem), the month's shards (BatchGetItem).
+   * caller's staff item (GetItem), then unit + population + month + the month's shards (one BatchGetItem).
    */
-  readsFloor: { getItem: number; firstBatch: number; shardBatch: number; total: number };
+  readsFloor: { getItem: number; batch: number; total: number };
   /** Report at the largest size over report at the smallest (medians). */
   scaleRatio: number;
   /** Identical DynamoDB calls at every size. */
@@ -413,20 +413,18 @@ export const runReportAtScale = async (options: ReportOptions): Promise<ReportRe
       );
       times.push(performance.now() - t);
       t = performance.now();
+      // As the report asks since it reads the usual shards with the month: one BatchGetItem of all seven items.
       const keys = [
         unitKeys(unitCode, '', ''),
         surveyPopulationKeys(unitCode, month),
         surveyMonthKeys(unitCode, month),
+        ...Array.from({ length: DEFAULT_SHARDS }, (_, shard) =>
+          surveyAggregateKeys(unitCode, month, DEFAULT_INSTRUMENT.version, shard),
+        ),
       ];
       await bulk.send(
         new BatchGetCommand({ RequestItems: { [table]: { Keys: keys.map(pick), ConsistentRead: true } } }),
       );
-      times.push(performance.now() - t);
-      t = performance.now();
-      const shards = Array.from({ length: DEFAULT_SHARDS }, (_, shard) =>
-        pick(surveyAggregateKeys(unitCode, month, DEFAULT_INSTRUMENT.version, shard)),
-      );
-      await bulk.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: shards, ConsistentRead: true } } }));
       times.push(performance.now() - t);
       return times;
     };
@@ -436,9 +434,8 @@ export const runReportAtScale = async (options: ReportOptions): Promise<ReportRe
     const part = (i: number) => summarize(reads.map((r) => r[i]!)).median;
     const readsFloor = {
       getItem: part(0),
-      firstBatch: part(1),
-      shardBatch: part(2),
-      total: summarize(reads.map((r) => r[0]! + r[1]! + r[2]!)).median,
+      batch: part(1),
+      total: summarize(reads.map((r) => r[0]! + r[1]!)).median,
     };
 
     // Measured: alternating blocks, sizes in rotating order; the report's calls counted per size.

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { documents, tableName } from '#shared/aws/clients';
 import { nipHmacKey } from '#shared/aws/secrets';
@@ -22,20 +22,24 @@ export interface RateLimit {
 export const clientPseudonym = (key: string, sourceIp: string): string =>
   createHmac('sha256', key).update(`client-ip\n${sourceIp}`).digest().subarray(0, 12).toString('base64url');
 
-/** The windows a request at `now` counts in: this minute, and this WIB day. */
-export const windowsAt = (now: number, limit: RateLimit) => {
+/** The windows a request at `now` counts in: this minute, and this WIB day (whose item holds both counters). */
+export const windowsAt = (now: number) => {
   const minute = Math.floor(now / 60_000);
   const day = wibDayNumber(now);
-  return [
-    { window: `M${minute}`, limit: limit.perMinute, endsAt: (minute + 1) * 60_000 },
-    ...(limit.perDay ? [{ window: `D${day}`, limit: limit.perDay, endsAt: wibDayStart(day + 1) }] : []),
-  ];
+  return { minute, minuteEndsAt: (minute + 1) * 60_000, day, dayEndsAt: wibDayStart(day + 1) };
+};
+
+const numberOf = (value: unknown): number | undefined => {
+  const raw = value && typeof value === 'object' && 'N' in value ? (value as { N: string }).N : value;
+  return raw === undefined ? undefined : Number(raw);
 };
 
 /**
- * Counts the request against the client's counters with a conditional ADD per window (the database refuses the
- * increment that would pass the limit, so concurrent requests cannot overshoot). Counters expire by TTL an hour
- * after their window. Over a limit: 429 with Retry-After until the window ends.
+ * Counts the request against the client's counters for the route: one item per client and WIB day holding the
+ * day's count (`d`) and the current minute's (`m`, with the minute it counts, `mw`). One conditional UpdateItem
+ * per request, so concurrent requests cannot overshoot: the first request of a minute starts its count, later ones
+ * add to it; the database refuses the increment that would pass a limit, and says on which window. Items expire by
+ * TTL an hour after their day. Over a limit: 429 with Retry-After until the window ends.
  */
 export const enforceRateLimit = async (
   event: APIGatewayProxyEventV2,
@@ -43,38 +47,60 @@ export const enforceRateLimit = async (
   now: number,
 ): Promise<{ today?: number }> => {
   const client = clientPseudonym(await nipHmacKey(), event.requestContext.http.sourceIp);
-  const windows = windowsAt(now, limit);
-  // Windows are checked in order, shortest first: a request refused for the minute does not use up the day.
-  let until = 0;
-  let today: number | undefined;
-  for (const { window, limit: max, endsAt } of windows) {
+  const { minute, minuteEndsAt, day, dayEndsAt } = windowsAt(now);
+  const dayLeft = limit.perDay ? ' AND (attribute_not_exists(#d) OR #d < :perDay)' : '';
+  const perDay = limit.perDay ? { ':perDay': limit.perDay } : {};
+  const key = rateLimitKeys(event.routeKey, client, `D${day}`);
+  // Most clients send once a minute or less: try "a new minute" first, then "this minute again". (DynamoDB refuses
+  // names and values an expression does not use: each attempt carries its own.)
+  const attempts: Pick<
+    UpdateCommandInput,
+    'UpdateExpression' | 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
+  >[] = [
+    {
+      UpdateExpression: 'SET #mw = :minute, #m = :one, #ttl = if_not_exists(#ttl, :ttl) ADD #d :one',
+      ConditionExpression: `(attribute_not_exists(#mw) OR #mw < :minute)${dayLeft}`,
+      ExpressionAttributeNames: { '#d': 'd', '#m': 'm', '#mw': 'mw', '#ttl': 'ttl' },
+      ExpressionAttributeValues: {
+        ':one': 1,
+        ':minute': minute,
+        ':ttl': Math.ceil(dayEndsAt / 1000) + 3600,
+        ...perDay,
+      },
+    },
+    {
+      UpdateExpression: 'ADD #m :one, #d :one',
+      ConditionExpression: `#mw = :minute AND #m < :perMinute${dayLeft}`,
+      ExpressionAttributeNames: { '#d': 'd', '#m': 'm', '#mw': 'mw' },
+      ExpressionAttributeValues: { ':one': 1, ':minute': minute, ':perMinute': limit.perMinute, ...perDay },
+    },
+  ];
+  let old: Record<string, unknown> | undefined;
+  for (const attempt of attempts) {
     try {
       const answer = await documents.send(
         new UpdateCommand({
           TableName: tableName(),
-          Key: rateLimitKeys(event.routeKey, client, window),
-          UpdateExpression: 'ADD #n :one SET #ttl = if_not_exists(#ttl, :ttl)',
-          ConditionExpression: 'attribute_not_exists(#n) OR #n < :max',
-          ExpressionAttributeNames: { '#n': 'n', '#ttl': 'ttl' },
-          ExpressionAttributeValues: { ':one': 1, ':max': max, ':ttl': Math.ceil(endsAt / 1000) + 3600 },
+          Key: key,
+          ...attempt,
           ReturnValues: 'UPDATED_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      if (window.startsWith('D')) today = Number(answer.Attributes?.n);
+      return { today: numberOf(answer.Attributes?.d) };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      until = endsAt;
-      break;
+      old = (error as { Item?: Record<string, unknown> }).Item;
     }
   }
-  if (until > 0) {
-    throw new HttpProblem(
-      429,
-      'rate-limited',
-      'Terlalu banyak permintaan',
-      { detail: 'Anda mengirim terlalu banyak permintaan dalam waktu singkat. Silakan coba lagi nanti.' },
-      { 'retry-after': String(Math.max(1, Math.ceil((until - now) / 1000))) },
-    );
-  }
-  return { today };
+  // Both refused: the day is used up, or this minute is (the second attempt's item is the one to read).
+  const dayUsedUp = limit.perDay !== undefined && (numberOf(old?.d) ?? 0) >= limit.perDay;
+  const until = dayUsedUp ? dayEndsAt : minuteEndsAt;
+  throw new HttpProblem(
+    429,
+    'rate-limited',
+    'Terlalu banyak permintaan',
+    { detail: 'Anda mengirim terlalu banyak permintaan dalam waktu singkat. Silakan coba lagi nanti.' },
+    { 'retry-after': String(Math.max(1, Math.ceil((until - now) / 1000))) },
+  );
 };

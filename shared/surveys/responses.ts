@@ -3,7 +3,7 @@ import { ulid } from 'ulid';
 import { batchGetItems } from '#shared/db/batch';
 import { surveyAggregateKeys, surveyMonthKeys, surveyResponseKeys, unitKeys } from '#shared/db/keys';
 import { migrations } from '#shared/db/migrations';
-import { transact } from '#shared/db/transact';
+import { type TransactionItem, transact } from '#shared/db/transact';
 import type { Unit } from '#shared/directory/schemas';
 import { type Documents, primaryKey, unitFromItem } from '#shared/directory/units';
 import { type DomainFieldError, InvalidError } from '#shared/errors';
@@ -14,7 +14,8 @@ import type { SurveyResponseInput, SurveyResponseReceipt } from './schemas.ts';
 import { checkTicket, consumeTicket, normalizeTicketCode } from './tickets.ts';
 
 /**
- * Storing survey responses. One response is one transaction of two items:
+ * Storing survey responses. One response is one transaction of two items and a check of the unit (active, lists
+ * the service received):
  * - the response, created with `attribute_not_exists` under the response id issued with the form, so a double tap
  *   or a resend is stored once (and answered like the first);
  * - an `ADD` to one shard of the unit's aggregate for the WIB month and instrument version, so reports read a few
@@ -30,6 +31,7 @@ const RESPONSE_TRANSACTION_ATTEMPTS = 12;
 
 /** Where a response goes: the unit it rates and that unit's month as stored so far. */
 export interface SurveyTarget {
+  unitCode: string;
   unit: Unit;
   month: MonthKey;
   /** The month item: its shard count and the instrument versions answered; undefined before the first response. */
@@ -71,6 +73,7 @@ export const loadSurveyTarget = async (
   if (unit.status !== 'active') return undefined;
   const monthItem = items.get(monthKey);
   return {
+    unitCode: unit.code,
     unit,
     month,
     ...(monthItem ? { monthItem: { shards: Number(monthItem.shards), versions: versionsOf(monthItem.versions) } } : {}),
@@ -101,6 +104,47 @@ export const unitErrors = (unit: Unit, input: Pick<SurveyResponseInput, 'service
 };
 
 /**
+ * Unit months this sandbox has seen recorded with an instrument version, and their shard count: both are fixed once
+ * written (the month item only ever gains versions), so a warm function stores a response without reading first.
+ */
+const monthsSeen = new Map<string, number>();
+const monthSeenKey = (unitCode: string, month: MonthKey, instrumentVersion: string) =>
+  `${unitCode}\n${month}\n${instrumentVersion}`;
+
+/** Where a response is stored: the unit read before (the form pages) or only named (the JSON API, when warm). */
+type StoreTarget = Omit<SurveyTarget, 'unit'> & { unit?: Unit };
+
+/**
+ * The unit may take this response: it exists, is active, and lists the service received (or lists none when none
+ * was given). Checked in the response's transaction, so an archive or a change of services racing with the
+ * response is decided by the database; the unit is read only to explain a refusal.
+ */
+const unitCheck = (table: string, unitCode: string, input: SurveyResponseInput): TransactionItem => ({
+  label: 'survey-unit',
+  conditionCheck: {
+    TableName: table,
+    Key: primaryKey(unitKeys(unitCode, '', '')),
+    ConditionExpression:
+      input.service === undefined
+        ? '#status = :active AND (attribute_not_exists(#services) OR size(#services) = :none)'
+        : '#status = :active AND contains(#services, :service)',
+    ExpressionAttributeNames: { '#status': 'status', '#services': 'services' },
+    ExpressionAttributeValues: {
+      ':active': 'active',
+      ...(input.service === undefined ? { ':none': 0 } : { ':service': input.service }),
+    },
+  },
+  onConditionFailed: ({ existing }) => {
+    const unit = existing ? unitFromItem(existing) : undefined;
+    if (unit?.status !== 'active') return unknownUnit(unitCode);
+    const errors = unitErrors(unit, input);
+    return new InvalidError(errors.map((e) => e.message).join('; ') || 'Unit tidak menerima penilaian ini', {
+      errors: errors.length ? errors : [{ field: 'service', message: 'Unit tidak menerima penilaian ini' }],
+    });
+  },
+});
+
+/**
  * The month's shard count, recording the month (and this instrument version) when the month item lacks them. One
  * UpdateItem, race-free without a condition: `if_not_exists` keeps the first writer's shard count and `ADD` to a
  * string set is idempotent; it answers the stored count.
@@ -108,17 +152,22 @@ export const unitErrors = (unit: Unit, input: Pick<SurveyResponseInput, 'service
 const ensureMonth = async (
   client: Documents,
   table: string,
-  target: SurveyTarget,
+  target: StoreTarget,
   instrumentVersion: string,
   now: Date,
 ): Promise<number> => {
+  const seen = monthsSeen.get(monthSeenKey(target.unitCode, target.month, instrumentVersion));
+  if (seen) return seen;
   const known = target.monthItem;
-  if (known?.versions.includes(instrumentVersion) && known.shards > 0) return known.shards;
-  const stamped = migrations.stamp('survey-month', { unitCode: target.unit.code, month: target.month });
+  if (known?.versions.includes(instrumentVersion) && known.shards > 0) {
+    monthsSeen.set(monthSeenKey(target.unitCode, target.month, instrumentVersion), known.shards);
+    return known.shards;
+  }
+  const stamped = migrations.stamp('survey-month', { unitCode: target.unitCode, month: target.month });
   const { Attributes } = await client.send(
     new UpdateCommand({
       TableName: table,
-      Key: surveyMonthKeys(target.unit.code, target.month),
+      Key: surveyMonthKeys(target.unitCode, target.month),
       UpdateExpression:
         'SET #shards = if_not_exists(#shards, :shards), #entity = :entity, #v = :v, #unit = :unit, #month = :month, ' +
         '#created = if_not_exists(#created, :now) ADD #versions :version',
@@ -143,7 +192,9 @@ const ensureMonth = async (
       ReturnValues: 'ALL_NEW',
     }),
   );
-  return Number(Attributes?.shards ?? DEFAULT_SHARDS);
+  const shards = Number(Attributes?.shards ?? DEFAULT_SHARDS);
+  monthsSeen.set(monthSeenKey(target.unitCode, target.month, instrumentVersion), shards);
+  return shards;
 };
 
 /** The response id was stored before: a resend. */
@@ -164,12 +215,12 @@ class AlreadyStored extends Error {
 export const storeSurveyResponse = async (
   client: Documents,
   table: string,
-  target: SurveyTarget,
+  target: StoreTarget,
   input: SurveyResponseInput,
   now: Date,
   options: RecordOptions = {},
 ): Promise<SurveyResponseReceipt> => {
-  const errors = unitErrors(target.unit, input);
+  const errors = target.unit ? unitErrors(target.unit, input) : [];
   if (errors.length) throw new InvalidError(errors.map((e) => e.message).join('; '), { errors });
   const instrument = instrumentOf(input.instrumentVersion);
   if (!instrument) {
@@ -178,8 +229,7 @@ export const storeSurveyResponse = async (
   }
 
   const responseId = input.responseId ?? ulid(now.getTime());
-  const unitCode = target.unit.code;
-  const { month } = target;
+  const { unitCode, month } = target;
   const suggestion = input.suggestion ? input.suggestion : undefined;
   const respondent = Object.fromEntries(Object.entries(input.respondent ?? {}).filter(([, v]) => v !== undefined));
   const ticket = input.ticket === undefined ? undefined : normalizeTicketCode(input.ticket);
@@ -217,6 +267,7 @@ export const storeSurveyResponse = async (
           onConditionFailed: ({ existing }) => new AlreadyStored(existing?.month as string | undefined),
         },
         ...(ticket !== undefined ? [consumeTicket(table, ticket, unitCode, responseId, now)] : []),
+        unitCheck(table, unitCode, input),
         {
           label: 'survey-aggregate',
           update: aggregateUpdate(
@@ -245,7 +296,8 @@ export const storeSurveyResponse = async (
 
 /**
  * Records a response to a unit's survey (the JSON API): loads the unit and month, checks the response against the
- * unit, stores it once.
+ * unit, stores it once. A function that has seen the unit's month already stores without reading: the transaction
+ * checks the unit.
  * @throws InvalidError (field `unitCode`) for a unit that does not exist or is archived, and for a service the unit
  *   does not list; nothing is counted
  */
@@ -257,6 +309,11 @@ export const recordSurveyResponse = async (
   now: Date,
   options: RecordOptions = {},
 ): Promise<SurveyResponseReceipt> => {
+  const month = wibMonthOf(now);
+  const version = instrumentOf(input.instrumentVersion)?.version;
+  if (version && monthsSeen.has(monthSeenKey(unitCode, month, version))) {
+    return storeSurveyResponse(client, table, { unitCode, month }, input, now, options);
+  }
   const target = await loadSurveyTarget(client, table, unitCode, now);
   if (!target) throw unknownUnit(unitCode);
   return storeSurveyResponse(client, table, target, input, now, options);

@@ -299,4 +299,17 @@ describe('rate limits on public POSTs', () => {
       cloud.clock.set(Date.now());
     }
   });
+
+  it('lets exactly the per-minute limit through when one client sends many at once', async () => {
+    cloud.clock.set(Date.parse('2026-03-03T03:00:30Z'));
+    try {
+      const statuses = await Promise.all(
+        Array.from({ length: 8 }, () => fetch(`${cloud.url}/limited`, { method: 'POST' }).then((r) => r.status)),
+      );
+      expect(statuses.filter((s) => s === 204)).toHaveLength(3);
+      expect(statuses.filter((s) => s === 429)).toHaveLength(5);
+    } finally {
+      cloud.clock.set(Date.now());
+    }
+  });
 });

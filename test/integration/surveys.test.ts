@@ -225,6 +225,52 @@ describe('the JSON API', () => {
     expect(await monthItems('NOPE-99', month)).toEqual([]);
   });
 
+  it('refuses a service the unit stopped listing, then every response once the unit is archived, after taking some', async () => {
+    at('2026-04-07T03:00:00Z');
+    const admin = { authorization: `Bearer ${await tokenOf('admin')}`, 'content-type': 'application/json' };
+    const unitPath = `${cloud.url}/directory/units/KEL-TUTUP`;
+    const created = await fetch(`${cloud.url}/directory/units`, {
+      method: 'POST',
+      headers: admin,
+      body: JSON.stringify({
+        code: 'KEL-TUTUP',
+        name: 'Kelurahan Tutup',
+        type: 'kelurahan',
+        parentCode: 'KEC-01',
+        services: ['Surat pengantar', 'Legalisasi dokumen'],
+      }),
+    });
+    expect(created.status).toBe(201);
+    // Responses in a row: the function serving them has then seen the unit's month, and checks the unit in the
+    // transaction instead of reading it first.
+    const legal = { answers: allScores(4), service: 'Legalisasi dokumen' };
+    for (let i = 0; i < 5; i++) expect((await postJson('KEL-TUTUP', legal)).status).toBe(201);
+    const version = async () => (await fetch(unitPath, { headers: admin }).then(json)).version as number;
+    const patched = await fetch(unitPath, {
+      method: 'PATCH',
+      headers: admin,
+      body: JSON.stringify({ version: await version(), services: ['Surat pengantar'] }),
+    });
+    expect(patched.status).toBe(200);
+    const before = await monthItems('KEL-TUTUP', month);
+
+    const unlisted = await postJson('KEL-TUTUP', legal);
+    expect(unlisted.status).toBe(422);
+    expect(JSON.parse(unlisted.text).errors.map((e: { field: string }) => e.field)).toEqual(['service']);
+    const archived = await fetch(`${unitPath}/archive`, {
+      method: 'POST',
+      headers: admin,
+      body: JSON.stringify({ version: await version() }),
+    });
+    expect(archived.status).toBe(200);
+    const closed = await postJson('KEL-TUTUP', { answers: allScores(4), service: 'Surat pengantar' });
+
+    expect(closed.status).toBe(422);
+    expect(JSON.parse(closed.text).errors.map((e: { field: string }) => e.field)).toEqual(['unitCode']);
+    expect(await monthItems('KEL-TUTUP', month)).toEqual(before);
+    expect(await storedResponses('KEL-TUTUP', month)).toBe(5);
+  });
+
   it('stores a response once per response id: 201, then 200 with stored false', async () => {
     at('2026-04-06T03:00:00Z');
     const body = { ...valid, responseId: ulid() };
@@ -320,8 +366,8 @@ describe('reports', () => {
     expect(small.report.responses).toBe(10);
     expect(large.report.responses).toBe(200);
     expect(large.dynamodb).toEqual(small.dynamodb);
-    // The caller's staff record, then the unit and month, then the shards: no Query, no Scan.
-    expect(large.dynamodb).toEqual({ GetItem: 1, BatchGetItem: 2 });
+    // The caller’s staff record, then the unit, month and shards in one BatchGetItem: no Query, no Scan.
+    expect(large.dynamodb).toEqual({ GetItem: 1, BatchGetItem: 1 });
     console.info(
       `report: ${JSON.stringify(large.dynamodb)}; latency ${small.latencyMs.toFixed(0)} ms (10), ${large.latencyMs.toFixed(0)} ms (200)`,
     );
