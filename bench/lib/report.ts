@@ -369,9 +369,10 @@ export const markdown = (report: BenchReport): string => {
     const c = survey.callFloors;
     out.push(
       `The product's DynamoDB calls, each alone and sequential, straight to DynamoDB Local (medians): rate-limit ` +
-        `UpdateItem ${ms(c.rateLimitUpdate)} (×2: minute and day), BatchGetItem of unit and month ` +
-        `${ms(c.batchGetUnitAndMonth)}, the TransactWriteItems ${ms(c.transactWriteItems)}: ` +
-        `${ms(2 * c.rateLimitUpdate + c.batchGetUnitAndMonth + c.transactWriteItems)} of round trips in all.`,
+        `UpdateItem ${ms(c.rateLimitUpdate)} (both windows on one item), the TransactWriteItems ` +
+        `${ms(c.transactWriteItems)} (the floor's; the product's adds a ConditionCheck on the unit): ` +
+        `${ms(c.rateLimitUpdate + c.transactWriteItems)} of round trips for a warm function. A function's first ` +
+        `submit to a unit's month also reads the unit and the month (BatchGetItem ${ms(c.batchGetUnitAndMonth)}).`,
       '',
     );
     const cpu = (s: { node: number; dynamodbLocal?: number }) =>

@@ -302,11 +302,20 @@ export const runSurveySubmit = async (options: SurveyOptions): Promise<SurveyRes
       await straight.send(
         new UpdateCommand({
           TableName: table,
-          Key: rateLimitKeys(SURVEY_ROUTE, `bench-${n}`, `M${Math.floor(Date.now() / 60_000)}`),
-          UpdateExpression: 'ADD #n :one SET #ttl = if_not_exists(#ttl, :ttl)',
-          ConditionExpression: 'attribute_not_exists(#n) OR #n < :max',
-          ExpressionAttributeNames: { '#n': 'n', '#ttl': 'ttl' },
-          ExpressionAttributeValues: { ':one': 1, ':max': 10, ':ttl': Math.ceil(Date.now() / 1000) + 7200 },
+          // As shared/http/rate-limit.ts sends it for a client's first request of a minute (the usual case).
+          Key: rateLimitKeys(SURVEY_ROUTE, `bench-${n}`, `D${Math.floor(Date.now() / 86_400_000)}`),
+          UpdateExpression: 'SET #mw = :minute, #m = :one, #ttl = if_not_exists(#ttl, :ttl) ADD #d :one',
+          ConditionExpression:
+            '(attribute_not_exists(#mw) OR #mw < :minute) AND (attribute_not_exists(#d) OR #d < :perDay)',
+          ExpressionAttributeNames: { '#d': 'd', '#m': 'm', '#mw': 'mw', '#ttl': 'ttl' },
+          ExpressionAttributeValues: {
+            ':one': 1,
+            ':minute': Math.floor(Date.now() / 60_000),
+            ':perDay': 50,
+            ':ttl': Math.ceil(Date.now() / 1000) + 90_000,
+          },
+          ReturnValues: 'UPDATED_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
     },
