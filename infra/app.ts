@@ -1,4 +1,5 @@
 import { App } from 'aws-cdk-lib';
+import { retentionOf } from '#shared/retention/settings';
 import { AbdiStack } from './stack.ts';
 
 const app = new App();
@@ -28,5 +29,7 @@ new AbdiStack(app, `abdi-${stage}`, {
   mailDomain: optional('mailDomain'),
   mailFrom: optional('mailFrom'),
   sesVerified: [true, 'true'].includes(app.node.tryGetContext('sesVerified')),
+  // Per stage, in cdk.json: a retention policy is reviewed with the code, not typed on a command line.
+  retention: retentionOf(app.node.tryGetContext('retention'), stage),
   description: `abdi (${stage}): forms, approvals, training registrations and service surveys`,
 });

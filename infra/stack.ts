@@ -2,6 +2,7 @@ import { Aws, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { endpoints } from '#shared/http/catalogue';
 import { NIP_HMAC_SECRET_ENV } from '#shared/nip-hash';
+import { DEFAULT_RETENTION, type RetentionSettings } from '#shared/retention/settings';
 import { Api } from './constructs/api.ts';
 import { StaffAuth } from './constructs/auth.ts';
 import { Data } from './constructs/data.ts';
@@ -9,6 +10,7 @@ import { AbdiFunction } from './constructs/function.ts';
 import { Mail } from './constructs/mail.ts';
 import { Monitoring } from './constructs/monitoring.ts';
 import { Operations } from './constructs/operations.ts';
+import { Retention } from './constructs/retention.ts';
 import { Secrets } from './constructs/secrets.ts';
 import { SurveyJobs } from './constructs/surveys.ts';
 import { Workflow } from './constructs/workflow.ts';
@@ -36,6 +38,8 @@ export interface AbdiStackProps extends StackProps {
   sesVerified?: boolean;
   /** Custom domain of the API and the ACM certificate for it; the public base URL then defaults to it. */
   customDomain?: { domainName: string; certificateArn: string };
+  /** How long closed submissions, audit trails and survey responses are kept. @default {@link DEFAULT_RETENTION} */
+  retention?: RetentionSettings;
 }
 
 /** One deployment of abdi: one local government, one stage. */
@@ -113,5 +117,11 @@ export class AbdiStack extends Stack {
     new SurveyJobs(this, 'Surveys', { stage, table: data.table, mail, monitoring });
     const operations = new Operations(this, 'Operations', { stage, table: data.table, mail, monitoring });
     workflow.grantSignal(operations.reconciler, { operate: true });
+    new Retention(this, 'Retention', {
+      stage,
+      table: data.table,
+      monitoring,
+      settings: props.retention ?? DEFAULT_RETENTION,
+    });
   }
 }

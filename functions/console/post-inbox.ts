@@ -5,7 +5,7 @@ import { csrfToken, requireCsrf } from '#shared/console/csrf';
 import { inboxPage } from '#shared/console/training-pages';
 import { httpRoute } from '#shared/http/route';
 import { listTrainings } from '#shared/registrations/trainings';
-import { decideAsSeatHolder } from '#shared/workflow/decide';
+import { decideAsSeatHolderEach } from '#shared/workflow/decide';
 import { engineDeps } from '#shared/workflow/deps';
 import { listInbox } from '#shared/workflow/inbox';
 
@@ -32,15 +32,19 @@ export const handler = httpRoute(consoleInboxDecideRoute, async ({ body, caller,
     ]);
     return { status: 422, html: inboxPage(caller, entries, trainings, {}, csrf, { errors, checked, comment }) };
   }
-  const deps = engineDeps();
-  for (const [, submissionId, round, stageIndex, seat] of refs) {
-    await decideAsSeatHolder(
-      deps,
-      { submissionId: submissionId!, round: Number(round), stageIndex: Number(stageIndex), seat: seat! },
-      caller,
-      decision as 'approve' | 'reject',
-      comment,
-    );
-  }
-  return { status: 303, location: '/konsol/kotak-masuk?pesan=diputuskan' };
+  const results = await decideAsSeatHolderEach(
+    engineDeps(),
+    refs.map(([, submissionId, round, stageIndex, seat]) => ({
+      submissionId: submissionId!,
+      round: Number(round),
+      stageIndex: Number(stageIndex),
+      seat: seat!,
+    })),
+    caller,
+    decision as 'approve' | 'reject',
+    comment,
+  );
+  // Some recorded, some refused by a busy service: say so; the refused ones are still in the inbox.
+  const notice = results.some((r) => r.outcome === 'failed') ? 'sebagian' : 'diputuskan';
+  return { status: 303, location: `/konsol/kotak-masuk?pesan=${notice}` };
 });

@@ -10,6 +10,6 @@ export const handler = httpRoute(approvalPageRoute, async ({ params }) => {
   const view = await inspectLink(engineDeps(), params.token);
   // Telemetry, not audit: a fetch is not a decision, and may not even be a person.
   logger.info('approval link fetched', { outcome: view.kind });
-  if (view.kind !== 'open') return { status: LINK_STATUS[view.kind], html: linkNoticePage(view.kind) };
+  if (view.kind !== 'open') return { status: LINK_STATUS[view.kind], html: linkNoticePage(view) };
   return { status: 200, html: decisionPage(view), headers: { 'cache-control': 'no-store' } };
 });

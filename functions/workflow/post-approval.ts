@@ -21,6 +21,6 @@ export const handler = httpRoute(decideRoute, async ({ params, body, event }) =>
     case 'invalid':
       return { status: 422, html: decisionPage(result.view, body, result.errors) };
     default:
-      return { status: LINK_STATUS[result.kind], html: linkNoticePage(result.kind) };
+      return { status: LINK_STATUS[result.kind], html: linkNoticePage(result) };
   }
 });

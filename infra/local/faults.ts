@@ -53,9 +53,9 @@ const DATA_PLANE_WRITES = new Set([
  * aws-ses-v2-local's) as it came (headers, Host and streamed body unchanged, so a SigV4 signature stays intact), counts
  * the calls, and, at the rates in `faults` read at each request, answers some itself as AWS would:
  *
- * - DynamoDB, any call, at `throttleRate`: HTTP 400 `ProvisionedThroughputExceededException` (item operations, the
- *   on-demand "hot key" answer, with `ThrottlingReasons`) or `ThrottlingException` (control plane). The SDK retries
- *   both (3 attempts by default).
+ * - DynamoDB, any call (or only those of `throttleOperations`), at `throttleRate`: HTTP 400
+ *   `ProvisionedThroughputExceededException` (item operations, the on-demand "hot key" answer, with
+ *   `ThrottlingReasons`) or `ThrottlingException` (control plane). The SDK retries both.
  * - DynamoDB `TransactWriteItems`, at `transactionConflictRate`: HTTP 400 `TransactionCanceledException` with one
  *   cancellation reason per item, one of them `TransactionConflict` and the others `None`. The SDK does not retry it.
  * - SES v2 `SendEmail`, at `failureRate`: HTTP 500 `InternalFailure`, the generic 5xx every AWS API may return. The
@@ -111,7 +111,8 @@ export const startAwsFaultProxy = async (options: {
     const operation = /^DynamoDB_\d+\.(\w+)$/.exec(String(req.headers['x-amz-target'] ?? ''))?.[1];
     if (operation === undefined) return forward(req, res);
     count(operation, accessKeyIdOf(req));
-    if (random() < faults.dynamodb.throttleRate) {
+    const only = faults.dynamodb.throttleOperations;
+    if ((!only?.size || only.has(operation)) && random() < faults.dynamodb.throttleRate) {
       const body = await readBody(req);
       return replyDynamoDbError(res, throttlingError(operation, parseJson(body)));
     }

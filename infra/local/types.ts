@@ -89,6 +89,11 @@ export interface FaultPlan {
     transactionConflictRate: number;
     /** Share (0..1) of all DynamoDB requests answered with a throttling error. */
     throttleRate: number;
+    /**
+     * When not empty, `throttleRate` applies to these operations only (`TransactWriteItems`, `UpdateItem`, ...): a
+     * partition that refuses one kind of call, such as the writes of a hot item, while the reads before it succeed.
+     */
+    throttleOperations?: Set<string>;
   };
   ses: {
     /** Share (0..1) of SendEmail calls that fail (retryable 5xx as SES would). */

@@ -42,6 +42,7 @@ const NOTICES: Record<string, string> = {
   ditutup: 'Saran ditutup.',
   kepala: 'Jabatan kepala tersimpan.',
   diputuskan: 'Keputusan tercatat.',
+  sebagian: 'Sebagian keputusan tercatat; yang belum tercatat masih di kotak masuk, silakan kirim lagi.',
   dibatalkan: 'Pendaftaran dibatalkan.',
   kapasitas: 'Kapasitas angkatan diperbarui.',
   hadir: 'Kehadiran tercatat.',

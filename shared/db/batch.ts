@@ -4,9 +4,22 @@ import {
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { retryDelayWithin } from '#shared/aws/deadline';
 
 /** The document client as reads need it (a fake in unit tests). */
 export type Documents = Pick<DynamoDBDocumentClient, 'send'>;
+
+/**
+ * Keys stayed unprocessed (DynamoDB throttled their partitions) after the last round, or the invocation had no time
+ * for another: a read that may succeed in a moment (a 503, `shared/http/errors.ts`).
+ */
+export class UnprocessedKeysError extends Error {
+  override name = 'UnprocessedKeysError';
+
+  constructor(readonly unprocessed: number) {
+    super(`BatchGetItem left ${unprocessed} keys unprocessed`);
+  }
+}
 
 /** Keys per BatchGetItem: DynamoDB's limit. */
 const BATCH_LIMIT = 100;
@@ -21,8 +34,8 @@ export interface ItemsByKey {
 
 /**
  * Reads the items of `keys` (duplicates read once) in BatchGetItem calls of up to 100 keys. Unprocessed keys (a
- * throttled partition) are asked again with a short backoff, a few rounds at most.
- * @throws Error when keys stay unprocessed after the last round
+ * throttled partition) are asked again with a short backoff, a few rounds at most, within the invocation's deadline.
+ * @throws {@link UnprocessedKeysError} when keys stay unprocessed after the last round (or the time left)
  */
 export const batchGetItems = async (
   client: Documents,
@@ -34,8 +47,13 @@ export const batchGetItems = async (
   const found = new Map<string, Record<string, unknown>>();
   let pending = [...new Map(keys.map((k) => [keyId(k), { PK: k.PK, SK: k.SK }])).values()];
   for (let round = 0; pending.length > 0; round++) {
-    if (round >= MAX_ROUNDS) throw new Error(`BatchGetItem left ${pending.length} keys unprocessed`);
-    if (round > 0) await sleep(Math.min(1000, 25 * 2 ** round * Math.random()));
+    if (round >= MAX_ROUNDS) throw new UnprocessedKeysError(pending.length);
+    if (round > 0) {
+      // Shortened, or given up, so that the next round and the answer fit before the invocation times out.
+      const delayMs = retryDelayWithin(Math.min(1000, 25 * 2 ** round * Math.random()));
+      if (delayMs === undefined) throw new UnprocessedKeysError(pending.length);
+      await sleep(delayMs);
+    }
     const unprocessed: { PK: string; SK: string }[] = [];
     for (let i = 0; i < pending.length; i += BATCH_LIMIT) {
       const chunk = pending.slice(i, i + BATCH_LIMIT);

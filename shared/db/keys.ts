@@ -325,3 +325,23 @@ export const inboxKeys = (
 
 /** The partition of an approver's inbox (see {@link inboxKeys}). */
 export const inboxPartition = (email: string): string => `INBOX#${email.toLowerCase()}`;
+
+/** What the retention job deletes through a GSI4 marker: a closed submission, or a closed submission's audit trail. */
+export type RetentionKind = 'SUBMISSIONS' | 'AUDIT';
+
+/**
+ * GSI4 marker of what the retention job deletes once the retention settings' days have passed since `from` (the time
+ * a submission closed, or later when its capability says so): on the submission item (`SUBMISSIONS`) and on the audit
+ * trail's `completed` entry (`AUDIT`), set in the transaction that closes the submission. The job reads the marker
+ * partitions up to a cutoff, oldest first, instead of scanning.
+ */
+export const retentionMarker = (kind: RetentionKind, from: string, submissionId: string) => ({
+  GSI4PK: retentionPartition(kind),
+  GSI4SK: `${from}#${submissionId}`,
+});
+
+/** GSI4 partition of the retention markers of one kind (see {@link retentionMarker}). */
+export const retentionPartition = (kind: RetentionKind): string => `RETENTION#${kind}`;
+
+/** How far the retention job has come through something it walks in order (the survey months it has deleted). */
+export const retentionProgressKeys = (name: string) => ({ PK: `RETENTION_PROGRESS#${name}`, SK: 'RETENTION_PROGRESS' });

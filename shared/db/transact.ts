@@ -1,6 +1,7 @@
 import type { AttributeValue, CancellationReason } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { retryDelayWithin } from '#shared/aws/deadline';
 import { ConflictError } from '#shared/errors';
 
 /**
@@ -8,8 +9,8 @@ import { ConflictError } from '#shared/errors';
  * - refuses, before sending, a transaction DynamoDB would reject for its shape (no items, more than 100, two actions
  *   on one item);
  * - retries the cancellations that say "try again" (`TransactionConflict`, throttling) with full-jitter exponential
- *   backoff, bounded in attempts and delay: AWS produces `TransactionConflict` under concurrency and the SDK does not
- *   retry it;
+ *   backoff, bounded in attempts and delay and within the invocation's deadline (`shared/aws/deadline.ts`): AWS
+ *   produces `TransactionConflict` under concurrency and the SDK does not retry it;
  * - turns a `ConditionalCheckFailed` reason into the failing item's domain error, built from the item as stored
  *   (`ReturnValuesOnConditionCheckFailure: ALL_OLD`).
  */
@@ -104,7 +105,10 @@ export class ConditionFailedError extends ConflictError {
   }
 }
 
-/** Every attempt was cancelled by contention: the transaction did not commit. Not a domain error (a 5xx). */
+/**
+ * Every attempt was cancelled by contention (or the invocation's time ran out first): the transaction did not commit.
+ * Not a domain error (a 503).
+ */
 export class TransactionContentionError extends Error {
   override name = 'TransactionContentionError';
   readonly attempts: number;
@@ -142,7 +146,8 @@ const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(reso
  *
  * @throws the failing item's `onConditionFailed` error (or a {@link ConditionFailedError}) when a condition fails;
  *   with several failing items, the first in order
- * @throws {@link TransactionContentionError} when `maxAttempts` attempts were all cancelled by contention
+ * @throws {@link TransactionContentionError} when `maxAttempts` attempts were all cancelled by contention, or the
+ *   invocation has no time left for another
  * @throws {@link TransactionShapeError} before sending, for an empty transaction, more than 100 items or two actions
  *   on one item
  * @throws any other error of the client at once (validation errors, item too large, network failures the SDK gave
@@ -175,7 +180,9 @@ export const transact = async (
       const reason = retryableReason(error, reasons);
       if (reason === undefined) throw error;
       if (attempt >= maxAttempts) throw new TransactionContentionError(attempt, error);
-      const delayMs = backoff(attempt, { baseDelayMs, maxDelayMs }, random);
+      // Shortened, or given up, so that the next attempt and the answer fit before the invocation times out.
+      const delayMs = retryDelayWithin(backoff(attempt, { baseDelayMs, maxDelayMs }, random));
+      if (delayMs === undefined) throw new TransactionContentionError(attempt, error);
       options.onRetry?.({ attempt, delayMs, reason });
       await sleep(delayMs);
     }

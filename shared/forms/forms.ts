@@ -1,7 +1,14 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type * as z from 'zod';
 import { decodeCursor, encodeCursor } from '#shared/db/cursor';
-import { formKeys, formVersionKeys, submissionKeys, workflowKeys, workflowSignalMarker } from '#shared/db/keys';
+import {
+  formKeys,
+  formVersionKeys,
+  retentionMarker,
+  submissionKeys,
+  workflowKeys,
+  workflowSignalMarker,
+} from '#shared/db/keys';
 import { type TransactionItem, transact } from '#shared/db/transact';
 import { ConflictError, InvalidError, NotFoundError } from '#shared/errors';
 import { deliverAfterCommit } from '#shared/mail/outbox';
@@ -333,7 +340,8 @@ export const submitForm = async (
                 // Owes the approval machine a start until its first step runs (the reconciler's marker).
                 ...workflowSignalMarker(at, { PK: keys.PK, SK: keys.SK }),
               }
-            : {}),
+            : // Without an approval chain it is final as filed: its retention counts from now.
+              retentionMarker('SUBMISSIONS', at, id)),
         },
         ConditionExpression: 'attribute_not_exists(PK)',
       },

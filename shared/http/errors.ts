@@ -38,14 +38,17 @@ const TITLE_BY_STATUS: Record<number, string> = {
   503: 'Layanan sedang sibuk',
 };
 
-// The database said "slow down" and the SDK's own retries (and the transaction helper's) ran out: nothing was
-// written, and the same request may succeed in a moment. A 503 with Retry-After says so; a 500 would not.
+// The database said "slow down" and the SDK's own retries (and the transaction helper's) ran out, or stopped at the
+// invocation's deadline before sending: nothing was written, and the same request may succeed in a moment. A 503
+// with Retry-After says so; a 500 would not.
 const BUSY_ERRORS = new Set([
   'ThrottlingException',
   'ProvisionedThroughputExceededException',
   'RequestLimitExceeded',
   'TransactionConflictException',
   'TransactionContentionError',
+  'UnprocessedKeysError',
+  'DeadlineExceededError',
 ]);
 
 const busyProblem: Problem = {
@@ -53,6 +56,27 @@ const busyProblem: Problem = {
   title: 'Layanan sedang sibuk',
   status: 503,
   detail: 'Permintaan tidak diproses karena layanan sedang sibuk; tidak ada yang tersimpan. Silakan coba lagi.',
+};
+
+// A call got no answer in time (its request timeout, cut to the invocation's deadline): a write may or may not have
+// been applied, so the answer does not claim that nothing was stored. Transactions are all or nothing either way.
+const TIMEOUT_ERRORS = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
+
+const timeoutProblem: Problem = {
+  type: 'https://abdi.dev/problems/timeout',
+  title: 'Layanan sedang sibuk',
+  status: 503,
+  detail:
+    'Permintaan tidak selesai tepat waktu dan mungkin belum tersimpan. Periksa hasilnya, lalu kirim ulang bila perlu.',
+};
+
+/** Busy or timed out, by the error's name or its causes' (a wrapper such as Powertools' persistence error keeps it). */
+const unavailableProblem = (error: unknown, depth = 0): Problem | undefined => {
+  const name = String((error as { name?: unknown } | null)?.name);
+  if (BUSY_ERRORS.has(name)) return busyProblem;
+  if (TIMEOUT_ERRORS.has(name)) return timeoutProblem;
+  const cause = (error as { cause?: unknown } | null)?.cause;
+  return cause !== undefined && depth < 3 ? unavailableProblem(cause, depth + 1) : undefined;
 };
 
 /** The problem an error stands for: HttpProblem as is, a domain error by its kind, anything else a bare 500. */
@@ -73,9 +97,8 @@ export const problemOf = (error: unknown): { problem: Problem; headers: Record<s
       headers: domain.retryAfterSeconds ? { 'retry-after': String(domain.retryAfterSeconds) } : {},
     };
   }
-  if (BUSY_ERRORS.has(String((error as { name?: unknown } | null)?.name))) {
-    return { problem: busyProblem, headers: { 'retry-after': '1' } };
-  }
+  const unavailable = unavailableProblem(error);
+  if (unavailable) return { problem: unavailable, headers: { 'retry-after': '1' } };
   return { problem: internalProblem, headers: {} };
 };
 

@@ -2,12 +2,14 @@ import { createHash } from 'node:crypto';
 import {
   IdempotencyAlreadyInProgressError,
   IdempotencyConfig,
+  IdempotencyPersistenceLayerError,
   IdempotencyValidationError,
   makeIdempotent,
 } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { Context } from 'aws-lambda';
 import { dynamo } from '#shared/aws/clients';
+import { logger } from '#shared/observability';
 import { HttpProblem } from './problem.ts';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
@@ -66,9 +68,13 @@ export const once = async <T>(
     expiresAfterSeconds: 24 * 3600,
   });
   config.registerLambdaContext(context);
+  let done: { answer: T } | undefined;
   // The stored answer is its JSON (undefined fields dropped), exactly what a replay returns.
   const run = makeIdempotent(
-    async (_request: { key: string; payload: unknown }) => JSON.parse(JSON.stringify(await work())),
+    async (_request: { key: string; payload: unknown }) => {
+      done = { answer: JSON.parse(JSON.stringify(await work())) as T };
+      return done.answer;
+    },
     {
       persistenceStore: store(),
       config,
@@ -77,6 +83,13 @@ export const once = async <T>(
   try {
     return (await run({ key: `${scope}#${key}`, payload: payload ?? null })) as T;
   } catch (error) {
+    // The work committed but its answer could not be recorded (the store throttled): the request is done and is
+    // answered so. Until the record's in-progress window ends a retry is told to wait (409), then it meets the
+    // create-if-absent guard of the id derived from the key.
+    if (done && error instanceof IdempotencyPersistenceLayerError) {
+      logger.warn('idempotency record not saved after the work was done', { error: error.name });
+      return done.answer;
+    }
     if (error instanceof IdempotencyValidationError) {
       throw new HttpProblem(422, 'idempotency-key-reused', 'Idempotency-Key sudah dipakai untuk permintaan lain', {
         detail: 'Kunci yang sama hanya boleh dipakai untuk mengulang permintaan yang sama persis.',

@@ -3,6 +3,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod';
+import { invocationDeadline } from '#shared/aws/deadline';
 import { logger, metrics } from '#shared/observability';
 import type { SafeHtml } from '#shared/pages/html';
 import { authenticate, type Caller } from './auth.ts';
@@ -88,9 +89,10 @@ const toResponse = (result: RouteResult): APIGatewayProxyStructuredResultV2 => {
 
 /**
  * The one HTTP middleware stack, in order: Powertools logger context (never the event: it may carry tokens and
- * personal data) -> body parsing (JSON and urlencoded, base64-decoded) -> authentication and role check ->
- * zod parsing of path, query and body (all field errors at once) -> the implementation -> security headers, with
- * errors mapped in one place: problem+json on JSON routes, an error page with the same status on HTML routes.
+ * personal data) -> the invocation's deadline for retries -> body parsing (JSON and urlencoded, base64-decoded) ->
+ * authentication and role check -> zod parsing of path, query and body (all field errors at once) -> the
+ * implementation -> security headers, with errors mapped in one place: problem+json on JSON routes, an error page
+ * with the same status on HTML routes.
  */
 export const httpRoute = <R extends RouteContract>(route: R, impl: (input: RouteInput<R>) => Promise<RouteResult>) => {
   const html = isHtmlRoute(route);
@@ -100,6 +102,8 @@ export const httpRoute = <R extends RouteContract>(route: R, impl: (input: Route
   }
   const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    // Retries (SDK clients, transactions, batch reads) stop in time for the answer: shared/aws/deadline.ts.
+    .use(invocationDeadline())
     .use({
       onError: (request) => {
         const error = request.error;

@@ -1,6 +1,11 @@
 import { documents, tableName } from '#shared/aws/clients';
 import type { WorkflowHooks } from '#shared/workflow/hooks';
-import { registrationOnFinalOutcome, registrationOnResubmit, registrationOnSubmit } from './registrations.ts';
+import {
+  registrationOnFinalOutcome,
+  registrationOnResubmit,
+  registrationOnSubmit,
+  registrationRetainedFrom,
+} from './registrations.ts';
 
 const store = () => ({ db: documents, table: tableName() });
 
@@ -15,4 +20,5 @@ export const trainingRegistrationHooks: WorkflowHooks = {
       outcome,
       now,
     ),
+  retainFrom: (submission) => registrationRetainedFrom(store(), submission.id),
 };

@@ -21,6 +21,7 @@ import type { RegistrationView } from './contracts.ts';
 import { type Nominee, nomineeMail } from './mail.ts';
 import {
   type BatchItem,
+  batchEnd,
   promotionCutoff,
   readBatch,
   readTraining,
@@ -453,6 +454,47 @@ export const registrationOnFinalOutcome = async (
       nomineeMail('waitlisted', nominee(registration), training, batch, { position: batch.waitlistLength + 1 }),
       now,
     ),
+  ];
+};
+
+/**
+ * When a nomination's retention starts at the earliest: when its batch is over, so that its seat, its attendance and
+ * what its certificate rests on outlive the training, whatever the date of the decision.
+ */
+export const registrationRetainedFrom = async (
+  store: TrainingStore,
+  submissionId: string,
+): Promise<Date | undefined> => {
+  const registration = await readRegistration(store, submissionId);
+  const batch = await readBatch(store, registration.trainingId, registration.batch);
+  return batch ? new Date(batchEnd(batch)) : undefined;
+};
+
+/**
+ * Deletes a closed registration (for the retention job, after its batch is over) with what it holds outside its
+ * submission's partition: its seat or waitlist place and its NIP's uniqueness item, each only while still its own.
+ * The batch keeps its counters: how many seats were taken stays true of the batch held.
+ */
+export const registrationRemoval = (table: string, registration: RegistrationItem): TransactionItem[] => {
+  const { trainingId, batch, status } = registration;
+  const holdings = [
+    status === 'confirmed' && registration.seatNo !== undefined && seatKeys(trainingId, batch, registration.seatNo),
+    status === 'waitlisted' &&
+      registration.finalApprovalId !== undefined &&
+      waitlistKeys(trainingId, batch, registration.finalApprovalId),
+    // Rejected, withdrawn and cancelled registrations freed their NIP already (another may hold it now).
+    (status === 'confirmed' || status === 'waitlisted') && registrationNipKeys(trainingId, registration.nipHash),
+  ].filter((key) => key !== false);
+  return [
+    ...holdings.map((Key) => ({
+      delete: {
+        TableName: table,
+        Key,
+        ConditionExpression: 'attribute_not_exists(PK) OR submissionId = :id',
+        ExpressionAttributeValues: { ':id': registration.submissionId },
+      },
+    })),
+    { delete: { TableName: table, Key: registrationKey(registration.submissionId) } },
   ];
 };
 

@@ -61,6 +61,10 @@ const DAY_MS = 86_400_000;
 export const promotionCutoff = (batch: Pick<BatchItem, 'sessionDays' | 'promotionCutoffDays'>): number =>
   wibDayStart(wibDayNumber(Date.parse(`${batch.sessionDays[0]}T00:00:00+07:00`)) - batch.promotionCutoffDays);
 
+/** When a batch is over: the start of the WIB day after its last session day. */
+export const batchEnd = (batch: Pick<BatchItem, 'sessionDays'>): number =>
+  wibDayStart(wibDayNumber(Date.parse(`${batch.sessionDays.at(-1)}T00:00:00+07:00`)) + 1);
+
 export const registrationOpenAt = (batch: Pick<BatchItem, 'opensAt' | 'closesAt'>, now: Date): boolean =>
   Date.parse(batch.opensAt) <= now.getTime() && now.getTime() < Date.parse(batch.closesAt);
 

@@ -327,12 +327,14 @@ export const inboxDecisionsRoute = defineRoute({
   },
   responses: {
     200: {
-      description: 'The outcome per request: recorded, or why not (not yours, already decided, closed)',
+      description:
+        'The outcome per request: recorded, or why not (not yours, already decided, closed; failed: the service was ' +
+        'busy after earlier ones were recorded, nothing written for it, send it again)',
       body: z.object({
         results: z.array(
           z.object({
             submissionId: z.string(),
-            outcome: z.enum(['recorded', 'not-yours', 'decided', 'closed', 'invalid']),
+            outcome: z.enum(['recorded', 'not-yours', 'decided', 'closed', 'invalid', 'failed']),
           }),
         ),
       }),

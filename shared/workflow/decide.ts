@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { linkKeys, personEmailKeys, stageKeys, voteKeys, workflowSignalMarker } from '#shared/db/keys';
 import { ConditionFailedError, isConditionFailure, type TransactionItem, transact } from '#shared/db/transact';
@@ -6,7 +7,7 @@ import { getPerson } from '#shared/directory/people';
 import type { FieldDefinition } from '#shared/forms/definition';
 import { readFormFields } from '#shared/forms/forms';
 import { deliverAfterCommit, outboxPut } from '#shared/mail/outbox';
-import { logger } from '#shared/observability';
+import { logger, metrics } from '#shared/observability';
 import { type StageRule, stageOutcome } from './definition.ts';
 import { readDefinition } from './definitions.ts';
 import { type EngineDeps, isLastStage } from './engine.ts';
@@ -44,6 +45,7 @@ interface LinkItem {
   approverId: string;
   expiresAt: string;
   usedAt?: string;
+  usedFor?: Vote | 'delegate';
 }
 
 /** What a link leads to right now. */
@@ -60,7 +62,13 @@ export type LinkView =
       /** Delegation is offered once per seat. */
       canDelegate: boolean;
     }
-  | { kind: 'unknown' | 'used' | 'decided' | 'expired' | 'superseded' | 'withdrawn' | 'finished' };
+  | {
+      kind: 'used';
+      /** What the link was used for (links used before this was recorded do not say). */
+      usedFor?: Vote | 'delegate';
+      at: string;
+    }
+  | { kind: 'unknown' | 'decided' | 'expired' | 'superseded' | 'withdrawn' | 'finished' };
 
 /** HTTP status of a link that cannot be used. */
 export const LINK_STATUS: Record<Exclude<LinkView['kind'], 'open'>, number> = {
@@ -85,7 +93,8 @@ export const inspectLink = async (deps: EngineDeps, token: string): Promise<Link
   if (!looksLikeLinkToken(token)) return { kind: 'unknown' };
   const link = await readLink(deps, hashLinkToken(token));
   if (!link) return { kind: 'unknown' };
-  if (link.usedAt) return { kind: 'used' };
+  // A POST sent again (after an error it never saw the end of) learns that its decision stands.
+  if (link.usedAt) return { kind: 'used', at: link.usedAt, ...(link.usedFor ? { usedFor: link.usedFor } : {}) };
   const [request, stage] = await Promise.all([
     readRequest(deps, link.submissionId),
     readStage(deps, link.submissionId, link.round, link.stageIndex),
@@ -189,13 +198,13 @@ const clientFacts = (client: DecisionClient) => ({
     : undefined,
 });
 
-const linkUsed = (deps: EngineDeps, token: string, at: string): TransactionItem => ({
+const linkUsed = (deps: EngineDeps, token: string, at: string, usedFor: Vote | 'delegate'): TransactionItem => ({
   update: {
     TableName: deps.table,
     Key: linkKeys(hashLinkToken(token)),
-    UpdateExpression: 'SET usedAt = :at',
+    UpdateExpression: 'SET usedAt = :at, usedFor = :for',
     ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(usedAt) AND expiresAt > :at',
-    ExpressionAttributeValues: { ':at': at },
+    ExpressionAttributeValues: { ':at': at, ':for': usedFor },
   },
   label: 'link',
   onConditionFailed: stale,
@@ -266,7 +275,7 @@ const vote = async (
       onConditionFailed: stale,
     },
     // A link decision spends its link; an inbox decision has none (the seat's links die with the vote).
-    ...(token ? [linkUsed(deps, token, at)] : []),
+    ...(token ? [linkUsed(deps, token, at, decision)] : []),
     {
       update: {
         TableName: deps.table,
@@ -333,6 +342,7 @@ const vote = async (
       : []),
   ];
   await transact(deps.db, entries);
+  // Committed: the decision stands whatever happens next, and the answer says so (the signal never throws).
   if (closes && stage.taskToken) await signalClosedStage(deps, stageKey, stage.taskToken, marker.GSI3SK);
   return { kind: 'recorded', decision, stageOutcome: outcome };
 };
@@ -351,8 +361,10 @@ export const signalClosedStage = async (
 };
 
 /**
- * After a commit that owes the machine a signal: sends it and clears the item's marker. Best effort by design: the
- * decision is already recorded, so a failure here is logged and left to the reconciler, which finds the marker.
+ * After a commit that owes the machine a signal: sends it and clears the item's marker. Best effort by design and
+ * never throws: the change is already recorded and its request must be answered as done, so a failure here (Step
+ * Functions or DynamoDB unavailable, throttled, or the invocation's time spent: the clients stop retrying before the
+ * deadline) is logged, counted (`WorkflowSignalDeferred`) and left to the reconciler, which finds the marker.
  */
 export const signalAfterCommit = async (
   store: EngineStore,
@@ -361,14 +373,21 @@ export const signalAfterCommit = async (
   signal: Parameters<typeof signalTask>[1],
   markerSk: string,
 ): Promise<void> => {
+  const deferred = (message: string, error: unknown) => {
+    logger.warn(message, { item: key.SK, error: (error as Error | undefined)?.name });
+    metrics.singleMetric().addMetric('WorkflowSignalDeferred', MetricUnit.Count, 1);
+  };
   try {
     await signalTask(taskToken, signal);
+  } catch (error) {
+    deferred('workflow signal not sent; the reconciler will send it', error);
+    return;
+  }
+  try {
     await clearSignalMarker(store, key, markerSk);
   } catch (error) {
-    logger.warn('workflow signal not sent; the reconciler will send it', {
-      item: key.SK,
-      error: (error as Error).name,
-    });
+    // The reconciler finds the task answered ("already") and clears the marker.
+    deferred('workflow signal sent but its marker not cleared; the reconciler will clear it', error);
   }
 };
 
@@ -430,7 +449,7 @@ const delegate = async (
   };
   const link = mintLinkToken();
   const entries: TransactionItem[] = [
-    linkUsed(deps, token, at),
+    linkUsed(deps, token, at, 'delegate'),
     {
       update: {
         TableName: deps.table,
@@ -524,4 +543,33 @@ export const decideAsSeatHolder = async (
         throw failure;
     }
   }
+};
+
+/**
+ * Several inbox decisions, one after another (bulk approve or reject). Each is its own transaction, so once one is
+ * recorded the request has changed something and is answered as done: a later one that fails (the database busy,
+ * the invocation's time spent: the clients stop before the deadline) is reported `failed`, not recorded and still in
+ * the inbox to send again. A failure before anything was recorded is thrown (a 503: nothing was written).
+ */
+export const decideAsSeatHolderEach = async (
+  deps: EngineDeps,
+  refs: readonly SeatRef[],
+  approver: { sub: string; email: string },
+  decision: 'approve' | 'reject',
+  comment: string,
+): Promise<{ ref: SeatRef; outcome: InboxDecision | 'failed' }[]> => {
+  const results: { ref: SeatRef; outcome: InboxDecision | 'failed' }[] = [];
+  for (const ref of refs) {
+    try {
+      results.push({ ref, outcome: await decideAsSeatHolder(deps, ref, approver, decision, comment) });
+    } catch (error) {
+      if (!results.some((r) => r.outcome === 'recorded')) throw error;
+      logger.warn('inbox decision not recorded after others were', {
+        submissionId: ref.submissionId,
+        error: (error as Error).name,
+      });
+      results.push({ ref, outcome: 'failed' });
+    }
+  }
+  return results;
 };

@@ -1,5 +1,5 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { staffKeys, stageKeys } from '#shared/db/keys';
+import { type RetentionKind, retentionMarker, staffKeys, stageKeys } from '#shared/db/keys';
 import { ConditionFailedError, type TransactionItem, transact } from '#shared/db/transact';
 import { resolveHead } from '#shared/directory/approver';
 import { dynamoDirectoryReader } from '#shared/directory/positions';
@@ -470,6 +470,10 @@ export const finalize = async (deps: EngineDeps, request: RequestItem): Promise<
     request.stageIndex === undefined ? undefined : await readStage(deps, request.id, request.round, request.stageIndex);
   const hooks = await hooksFor(request.hooks);
   const hookItems = (await hooks.onFinalOutcome?.(hookSubmission(request), outcome, now)) ?? [];
+  // The retention job deletes the request and, by its own setting, its audit trail, counted from here (or later).
+  const retainFrom = await hooks.retainFrom?.(hookSubmission(request));
+  const retention = (kind: RetentionKind) =>
+    retentionMarker(kind, retainFrom && retainFrom > now ? retainFrom.toISOString() : at, request.id);
   const news =
     outcome === 'approved'
       ? ({ kind: 'approved' } as const)
@@ -491,10 +495,16 @@ export const finalize = async (deps: EngineDeps, request: RequestItem): Promise<
       update: {
         TableName: deps.table,
         Key: submissionKey(request.id),
-        UpdateExpression: 'SET finalizedAt = :at REMOVE resubmitToken, GSI3PK, GSI3SK',
+        UpdateExpression:
+          'SET finalizedAt = :at, GSI4PK = :retentionPk, GSI4SK = :retentionSk REMOVE resubmitToken, GSI3PK, GSI3SK',
         ConditionExpression: 'attribute_not_exists(finalizedAt) AND #status = :status',
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':at': at, ':status': outcome },
+        ExpressionAttributeValues: {
+          ':at': at,
+          ':status': outcome,
+          ':retentionPk': retention('SUBMISSIONS').GSI4PK,
+          ':retentionSk': retention('SUBMISSIONS').GSI4SK,
+        },
       },
       onConditionFailed: stale,
     },
@@ -519,6 +529,7 @@ export const finalize = async (deps: EngineDeps, request: RequestItem): Promise<
       request.id,
       { event: 'completed', round: request.round, decision: outcome, detail: request.outcomeReason },
       now,
+      retention('AUDIT'),
     ),
     ...(notice ? [outboxPut(notice, now)] : []),
     ...hookItems,

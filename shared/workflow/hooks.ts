@@ -30,6 +30,11 @@ export interface WorkflowHooks {
   onResubmit?(submission: HookSubmission, previous: Record<string, unknown>, now: Date): Promise<TransactionItem[]>;
   /** When the request ends. Runs once per request (the engine's finalize step is conditioned). */
   onFinalOutcome?(submission: HookSubmission, outcome: FinalOutcome, now: Date): Promise<TransactionItem[]>;
+  /**
+   * When the retention of the ended request starts, if later than its end: what the capability keeps in use after
+   * the decision (a nomination's batch still to be held) is not deleted before it is done with.
+   */
+  retainFrom?(submission: HookSubmission): Promise<Date | undefined>;
 }
 
 /**

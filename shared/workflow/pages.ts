@@ -111,9 +111,38 @@ const NOTICES: Record<Exclude<LinkView['kind'], 'open'>, { title: string; text: 
   },
 };
 
+const USED_FOR: Record<string, string> = {
+  approve: 'setujui',
+  reject: 'tolak',
+  changes: 'minta perbaikan',
+};
+
+/**
+ * What a used link says. A POST sent again after an error whose end the approver never saw (the connection cut after
+ * the decision was stored) lands here: it tells the decision stands, and which one, so the approver does not take the
+ * 409 for a failure.
+ */
+const usedNotice = (view: Extract<LinkView, { kind: 'used' }>): { title: string; text: string } => {
+  if (view.usedFor === 'delegate') {
+    return {
+      title: 'Keputusan sudah didelegasikan',
+      text: `Tautan ini sudah dipakai pada ${wibDateTime(view.at)} untuk mendelegasikan keputusan; penerima delegasi menerima tautan sendiri melalui email.`,
+    };
+  }
+  if (view.usedFor) {
+    return {
+      title: 'Keputusan Anda sudah tercatat',
+      text: `Keputusan melalui tautan ini sudah tercatat pada ${wibDateTime(view.at)}: ${USED_FOR[view.usedFor]}. Tidak perlu mengirim lagi; setiap tautan hanya dapat dipakai sekali.`,
+    };
+  }
+  return NOTICES.used;
+};
+
 /** The page of a link that cannot decide (any more). */
-export const linkNoticePage = (kind: Exclude<LinkView['kind'], 'open'>): string =>
-  page({ title: NOTICES[kind].title, body: html`<h1>${NOTICES[kind].title}</h1><p>${NOTICES[kind].text}</p>` });
+export const linkNoticePage = (view: Exclude<LinkView, { kind: 'open' }>): string => {
+  const { title, text } = view.kind === 'used' ? usedNotice(view) : NOTICES[view.kind];
+  return page({ title, body: html`<h1>${title}</h1><p>${text}</p>` });
+};
 
 const DECIDED: Record<string, string> = {
   approve: 'Persetujuan Anda telah tercatat.',

@@ -179,12 +179,22 @@ export interface AuditFacts {
   userAgentHash?: string;
 }
 
-/** The Put of an audit entry, for the transaction that makes it true. */
-export const auditPut = (table: string, submissionId: string, facts: AuditFacts, now: Date) => ({
+/**
+ * The Put of an audit entry, for the transaction that makes it true. `index` adds index attributes (the retention
+ * marker of the entry that closes the trail), never facts.
+ */
+export const auditPut = (
+  table: string,
+  submissionId: string,
+  facts: AuditFacts,
+  now: Date,
+  index: Record<string, string> = {},
+) => ({
   put: {
     TableName: table,
     Item: {
       ...auditKeys(submissionId, nextAuditId(now.getTime())),
+      ...index,
       _v: 1,
       entity: 'audit',
       at: now.toISOString(),

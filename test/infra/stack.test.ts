@@ -144,6 +144,58 @@ describe('operations', () => {
   });
 });
 
+describe('retention', () => {
+  const job = (template: Template) => {
+    const [entry, ...others] = Object.entries(template.findResources('AWS::Lambda::Function')).filter(([id]) =>
+      id.startsWith('RetentionJob'),
+    );
+    expect(others).toEqual([]);
+    return { id: entry![0], environment: entry![1].Properties.Environment.Variables };
+  };
+
+  it('gives the job the settings of the stage: prod as cdk.json writes them, dev the defaults', () => {
+    const settings = { surveyResponsesDays: 1095, submissionsDays: 1826, auditDays: 1826 };
+    const cdkJson = JSON.parse(readFileSync(path.join(import.meta.dirname, '../../cdk.json'), 'utf8'));
+    expect(cdkJson.context.retention.prod).toEqual(settings);
+    for (const template of [prod, dev]) {
+      expect(job(template).environment).toMatchObject({
+        RETENTION_SURVEY_RESPONSES_DAYS: '1095',
+        RETENTION_SUBMISSIONS_DAYS: '1826',
+        RETENTION_AUDIT_DAYS: '1826',
+        TABLE_NAME: { Ref: expect.stringMatching(/^DataDomain/) },
+      });
+    }
+  });
+
+  it('runs the job daily at 02:00 WIB', () => {
+    const { id } = job(prod);
+    const rules = Object.values(prod.findResources('AWS::Events::Rule')).filter((rule) =>
+      (rule.Properties.Targets as { Arn: unknown }[]).some(
+        (target) => JSON.stringify(target.Arn) === JSON.stringify({ 'Fn::GetAtt': [id, 'Arn'] }),
+      ),
+    );
+    expect(rules.map((rule) => rule.Properties.ScheduleExpression)).toEqual(['cron(0 19 * * ? *)']);
+  });
+
+  it('refuses a setting that is no whole number of days, or under a month, and a job without settings', async () => {
+    const { retentionFromEnvironment, retentionOf } = await import('#shared/retention/settings');
+    expect(retentionOf(undefined, 'dev')).toEqual({
+      surveyResponsesDays: 1095,
+      submissionsDays: 1826,
+      auditDays: 1826,
+    });
+    expect(retentionOf({ prod: { auditDays: 3650 } }, 'prod')).toMatchObject({
+      submissionsDays: 1826,
+      auditDays: 3650,
+    });
+    expect(() => retentionOf({ prod: { submissionsDays: 5 } }, 'prod')).toThrow(/retention\.prod\.submissionsDays/);
+    expect(() => retentionOf({ prod: { submissionDays: 400 } }, 'prod')).toThrow(/retention\.prod/);
+    expect(() => retentionOf({ prod: { auditDays: '1826' } }, 'prod')).toThrow(/auditDays/);
+    // The job has no defaults of its own: the template is the one place the settings are decided.
+    expect(() => retentionFromEnvironment({})).toThrow(/RETENTION_SURVEY_RESPONSES_DAYS/);
+  });
+});
+
 describe('routes from the catalogue', () => {
   it('puts the JWT authorizer on exactly the routes whose contract says jwt', async () => {
     const { endpoints } = await import('#shared/http/catalogue');

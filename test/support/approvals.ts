@@ -1,10 +1,52 @@
 import { request } from 'node:http';
 import { expect } from 'vitest';
 import type { LocalCloud } from '#infra/local/cloud';
-import type { demoStaff } from '#shared/directory/demo-seed';
+import { demoPeople, demoStaff } from '#shared/directory/demo-seed';
 import { json } from './http.ts';
 
 export type Staff = (typeof demoStaff)[number];
+
+const admin = demoStaff.find((s) => s.groups.includes('admin'))!;
+const dinkes = demoStaff.find((s) => s.officeCode === 'DINKES')!;
+const person = (name: string) => demoPeople.find((p) => p.name === name)!;
+/** Plt. head of DINKES: decides DINKES's requests at the head-of-office stage. */
+const dinkesHead = person('Ratna Sari');
+/** Head of BKPSDM: decides nominations after the nominating office's head. */
+const bkpsdmHead = person('Hendra Gunawan');
+
+/** The fields of {@link approvalHelpers}' one-stage forms: an activity and its number of days. */
+const activityFields = [
+  { name: 'kegiatan', label: 'Nama kegiatan', type: 'text', required: true, minLength: 3 },
+  { name: 'hari', label: 'Jumlah hari', type: 'number', required: true, min: 1, max: 30 },
+];
+
+/** A valid PNS NIP: born 1980-01-01 + `n` days, in service from January 2005, sequence `n`. */
+export const nipOf = (n: number) => {
+  const born = new Date(Date.UTC(1980, 0, 1 + n));
+  const ymd = born.toISOString().slice(0, 10).replaceAll('-', '');
+  return `${ymd}200501${1 + (n % 2)}${String((n % 999) + 1).padStart(3, '0')}`;
+};
+
+/** The registration values of nominee `n` (a health supervisor of DINKES), named after the suite (`label`). */
+export const nominee = (n: number, label = 'Gangguan') => ({
+  nip: nipOf(n),
+  nama: `Peserta ${label} ${n}`,
+  jabatan: 'Kepala Seksi Pelayanan Kesehatan',
+  jenjang: 'pengawas',
+  sektor: 'kesehatan',
+  email: `${label.toLowerCase()}${n}@dinkes.palembang.local`,
+  telepon: '081234567890',
+  alasan: 'Memperkuat pelayanan dasar.',
+  angkatan: '1',
+});
+
+/** One batch of a training, as `POST /trainings` takes it (dates are WIB). */
+export interface BatchDates {
+  capacity: number;
+  sessionDays: string[];
+  registrationOpens: string;
+  registrationCloses: string;
+}
 
 /** Helpers for tests that drive requests through the approval engine of a local cloud. */
 export const approvalHelpers = (cloud: () => LocalCloud) => {
@@ -92,7 +134,86 @@ export const approvalHelpers = (cloud: () => LocalCloud) => {
     throw new Error(`execution ${id} did not reach ${status}`);
   };
 
-  return { call, ok, mailTo, linkFor, decide, executionOf, settled };
+  /**
+   * A published form (`kegiatan`, `hari`) named `name`, whose one-stage workflow the head of the submitting office
+   * decides; unanswered, it is rejected after `deadlineAfterDays` working days.
+   */
+  const oneStageForm = async (name: string, deadlineAfterDays = 5): Promise<string> => {
+    const workflow = await ok(
+      await call(admin, 'POST', '/workflows', {
+        name: `Alur ${name}`,
+        stages: [
+          {
+            name: 'Kepala kantor',
+            approvers: [{ kind: 'head-of-submitting-office' }],
+            rule: { kind: 'all' },
+            deadlineAfterDays,
+            onDeadline: { kind: 'auto-reject' },
+          },
+        ],
+      }),
+      201,
+    );
+    const form = await ok(await call(admin, 'POST', '/forms', { title: `Izin ${name}`, fields: activityFields }), 201);
+    const published = await ok(
+      await call(admin, 'POST', `/forms/${form.id}/status`, {
+        action: 'publish',
+        version: 1,
+        expectedVersion: form.version,
+      }),
+    );
+    await ok(
+      await call(admin, 'PUT', `/forms/${form.id}/workflow`, {
+        workflowId: workflow.id,
+        expectedVersion: published.version,
+      }),
+    );
+    return form.id as string;
+  };
+
+  /** A published training of one batch, for supervisors of health and education offices (`dinas`). */
+  const publishedTraining = async (title: string, batch: BatchDates): Promise<string> => {
+    const created = await ok(
+      await call(admin, 'POST', '/trainings', {
+        title,
+        eligibility: { sectors: ['kesehatan', 'pendidikan'], levels: ['pengawas'], officeTypes: ['dinas'] },
+        batches: [{ name: 'Angkatan I', venue: 'Aula BKPSDM', ...batch }],
+      }),
+      201,
+    );
+    await ok(await call(admin, 'POST', `/trainings/${created.id}/status`, { status: 'published' }));
+    return created.id as string;
+  };
+
+  /**
+   * Nominates `values` for a training as `who`, approved by the office's head then BKPSDM's, the execution done.
+   * Answers the submission id.
+   */
+  const approvedNomination = async (
+    trainingId: string,
+    values: Record<string, unknown>,
+    who: Staff = dinkes,
+    head: { email: string } = dinkesHead,
+  ): Promise<string> => {
+    const submission = await ok(await call(who, 'POST', `/forms/${trainingId}/submissions`, { values }), 201);
+    expect((await decide(await linkFor(head.email, submission.id), { decision: 'approve' })).status).toBe(200);
+    expect((await decide(await linkFor(bkpsdmHead.email, submission.id), { decision: 'approve' })).status).toBe(200);
+    await settled(submission.id, 'SUCCEEDED');
+    return submission.id as string;
+  };
+
+  return {
+    call,
+    ok,
+    mailTo,
+    linkFor,
+    decide,
+    executionOf,
+    settled,
+    oneStageForm,
+    publishedTraining,
+    approvedNomination,
+  };
 };
 
 /** A loopback address per number (Linux routes all of 127/8 to the loopback interface). */

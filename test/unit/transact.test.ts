@@ -5,6 +5,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { setInvocationContext } from '#shared/aws/deadline';
 import {
   ConditionFailedError,
   type TransactionClient,
@@ -146,6 +147,30 @@ describe('transact', () => {
     // Same window each time (capped), so any spread comes from the jitter alone.
     expect(new Set(sleeps).size).toBe(4);
     expect(sleeps.every((ms) => ms >= 0 && ms < 1000)).toBe(true);
+  });
+
+  it('shortens its waits, then gives up, so that an attempt and the answer fit before the invocation times out', async () => {
+    let left = 2_000;
+    setInvocationContext({ getRemainingTimeInMillis: () => left });
+    try {
+      const { client, sent } = scriptedClient(Array.from({ length: 8 }, conflict));
+      const sleeps: number[] = [];
+      const options: TransactOptions = {
+        random: () => 0.999,
+        sleep: async (ms) => {
+          sleeps.push(ms);
+          left -= ms + 100;
+        },
+      };
+      const error = await transact(client, [registration], options).catch((e: unknown) => e);
+      // 1,500 ms are kept (500 to answer, 1,000 for one more attempt): the fourth wait (199) is cut to the 28 ms to
+      // spare, and after the fifth attempt none is left.
+      expect(sleeps).toEqual([24, 49, 99, 28]);
+      expect(error).toBeInstanceOf(TransactionContentionError);
+      expect(sent).toHaveLength(5);
+    } finally {
+      setInvocationContext(undefined);
+    }
   });
 
   it('retries throttling, whether a cancellation reason or an error the SDK gave up on', async () => {

@@ -1,0 +1,33 @@
+import type { RetentionSettings } from './settings.ts';
+import { type Expiry, expireMarked, type RetentionStore } from './submissions.ts';
+import { expireSurveyResponses, type SurveyExpiry } from './survey-responses.ts';
+
+/**
+ * The retention job (daily): deletes what the retention settings say is past its time, in order of sensitivity —
+ * closed submissions (values with NIPs and phones), then audit trails, then raw survey responses. Every step reads
+ * only what is due (markers and month partitions), so an ordinary run reads next to nothing; a run that runs out of
+ * time stops between items, and the next run continues (`more`).
+ */
+
+/** Time kept free at the end of a run: the item in hand finishes, the summary is logged. */
+const RESERVE_MS = 60_000;
+
+export interface RetentionRun {
+  settings: RetentionSettings;
+  submissions: Expiry;
+  audit: Expiry;
+  surveyResponses: SurveyExpiry;
+}
+
+export const runRetention = async (
+  store: RetentionStore,
+  settings: RetentionSettings,
+  now: Date,
+  options: { remainingMs?: () => number } = {},
+): Promise<RetentionRun> => {
+  const hasTime = () => (options.remainingMs?.() ?? Number.POSITIVE_INFINITY) > RESERVE_MS;
+  const submissions = await expireMarked(store, 'SUBMISSIONS', settings.submissionsDays, now, hasTime);
+  const audit = await expireMarked(store, 'AUDIT', settings.auditDays, now, hasTime);
+  const surveyResponses = await expireSurveyResponses(store, settings.surveyResponsesDays, now, hasTime);
+  return { settings, submissions, audit, surveyResponses };
+};
