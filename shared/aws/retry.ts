@@ -20,6 +20,12 @@ export interface RetryPolicy {
   throttlingBaseDelayMs: number;
   /** Cap of one wait. */
   maxDelayMs: number;
+  /**
+   * Whether a request that timed out is sent again. Not for calls that are not idempotent and whose effect cannot be
+   * taken back: a SendEmail that timed out may have gone out, and the outbox would rather keep it pending.
+   * @default true
+   */
+  retryTimeouts?: boolean;
 }
 
 /**
@@ -40,6 +46,9 @@ export const SERVICE_RETRIES: RetryPolicy = {
   throttlingBaseDelayMs: 500,
   maxDelayMs: 2_000,
 };
+
+/** SES: as {@link SERVICE_RETRIES}, but a SendEmail that timed out is not sent again (the mail could go out twice). */
+export const MAIL_RETRIES: RetryPolicy = { ...SERVICE_RETRIES, retryTimeouts: false };
 
 /** Connecting takes milliseconds in a region (and on loopback); longer means the endpoint is not there. */
 export const CONNECTION_TIMEOUT_MS = 1_000;
@@ -85,6 +94,7 @@ export class DeadlineRetryStrategy implements RetryStrategyV2 {
     const retry = token.getRetryCount() + 1;
     const throttled = info.errorType === 'THROTTLING';
     if ((!throttled && info.errorType !== 'TRANSIENT') || retry >= this.policy.maxAttempts) throw new Error(NO_RETRY);
+    if (this.policy.retryTimeouts === false && info.error?.name === 'TimeoutError') throw new Error(NO_RETRY);
     const base = throttled ? this.policy.throttlingBaseDelayMs : this.policy.baseDelayMs;
     const drawn = Math.floor(this.random() * Math.min(this.policy.maxDelayMs, base * 2 ** (retry - 1)));
     const delayMs = retryDelayWithin(drawn);

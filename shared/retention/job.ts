@@ -1,3 +1,4 @@
+import { logger } from '#shared/observability';
 import type { RetentionSettings } from './settings.ts';
 import { type Expiry, expireMarked, type RetentionStore } from './submissions.ts';
 import { expireSurveyResponses, type SurveyExpiry } from './survey-responses.ts';
@@ -26,8 +27,28 @@ export const runRetention = async (
   options: { remainingMs?: () => number } = {},
 ): Promise<RetentionRun> => {
   const hasTime = () => (options.remainingMs?.() ?? Number.POSITIVE_INFINITY) > RESERVE_MS;
-  const submissions = await expireMarked(store, 'SUBMISSIONS', settings.submissionsDays, now, hasTime);
-  const audit = await expireMarked(store, 'AUDIT', settings.auditDays, now, hasTime);
-  const surveyResponses = await expireSurveyResponses(store, settings.surveyResponsesDays, now, hasTime);
-  return { settings, submissions, audit, surveyResponses };
+  // Each step runs whatever happened to the one before (a query refused for now must not stop the others); the
+  // first error is thrown at the end, so the run still fails and alarms.
+  const errors: unknown[] = [];
+  const step = async <T>(run: () => Promise<T>, none: T): Promise<T> => {
+    try {
+      return await run();
+    } catch (error) {
+      logger.error('retention: a step failed; the others run', { error });
+      errors.push(error);
+      return none;
+    }
+  };
+  const expiry = (): Expiry => ({ deleted: 0, items: 0, more: true, failed: [] });
+  const submissions = await step(
+    () => expireMarked(store, 'SUBMISSIONS', settings.submissionsDays, now, hasTime),
+    expiry(),
+  );
+  const audit = await step(() => expireMarked(store, 'AUDIT', settings.auditDays, now, hasTime), expiry());
+  const surveyResponses = await step(
+    () => expireSurveyResponses(store, settings.surveyResponsesDays, now, hasTime),
+    undefined,
+  );
+  if (errors.length > 0) throw errors[0];
+  return { settings, submissions, audit, surveyResponses: surveyResponses! };
 };

@@ -2,6 +2,7 @@ import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { type Documents, queryAll } from '#shared/db/batch';
 import { auditKeys, type RetentionKind, registrationKeys, retentionPartition } from '#shared/db/keys';
 import { ConditionFailedError, isConditionFailure, transact } from '#shared/db/transact';
+import { logger } from '#shared/observability';
 import { type RegistrationItem, registrationRemoval } from '#shared/registrations/registrations';
 import { DAY_MS } from '#shared/time';
 import { deleteItems } from './delete.ts';
@@ -136,8 +137,11 @@ export const expireMarked = async (
         result.items += expired.items;
         if (expired.done) result.deleted += 1;
       } catch (error) {
-        // One submission in an unexpected state must not hold back the others; the run reports it (and fails).
-        if (!(error instanceof ConditionFailedError)) throw error;
+        // One submission that cannot be deleted (an unexpected state, or the database refusing for now) must not hold
+        // back the others, nor the other steps: the run reports it (and fails, alarmed); the next run tries again.
+        if (!(error instanceof ConditionFailedError)) {
+          logger.warn('retention: a closed submission could not be deleted', { marker: marker.GSI4SK, error });
+        }
         result.failed.push(String(marker.GSI4SK));
       }
     }

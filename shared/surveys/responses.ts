@@ -3,7 +3,7 @@ import { ulid } from 'ulid';
 import { batchGetItems } from '#shared/db/batch';
 import { surveyAggregateKeys, surveyMonthKeys, surveyResponseKeys, unitKeys } from '#shared/db/keys';
 import { migrations } from '#shared/db/migrations';
-import { type TransactionItem, transact } from '#shared/db/transact';
+import { transact } from '#shared/db/transact';
 import type { Unit } from '#shared/directory/schemas';
 import { type Documents, primaryKey, unitFromItem } from '#shared/directory/units';
 import { type DomainFieldError, InvalidError } from '#shared/errors';
@@ -14,8 +14,7 @@ import type { SurveyResponseInput, SurveyResponseReceipt } from './schemas.ts';
 import { checkTicket, consumeTicket, normalizeTicketCode } from './tickets.ts';
 
 /**
- * Storing survey responses. One response is one transaction of two items and a check of the unit (active, lists
- * the service received):
+ * Storing survey responses. One response is one transaction of two items:
  * - the response, created with `attribute_not_exists` under the response id issued with the form, so a double tap
  *   or a resend is stored once (and answered like the first);
  * - an `ADD` to one shard of the unit's aggregate for the WIB month and instrument version, so reports read a few
@@ -104,45 +103,18 @@ export const unitErrors = (unit: Unit, input: Pick<SurveyResponseInput, 'service
 };
 
 /**
- * Unit months this sandbox has seen recorded with an instrument version, and their shard count: both are fixed once
- * written (the month item only ever gains versions), so a warm function stores a response without reading first.
+ * What a warm function knows without reading, per sandbox: unit months it has seen recorded with an instrument
+ * version, and their shard count (both fixed once written: the month item only ever gains versions); and units it
+ * read lately. A unit is trusted for {@link UNIT_CACHE_MS}: an archive or a change of services reaches a warm
+ * function within a minute. Checking the unit inside the response transaction instead would be exact, but would put
+ * the unit item in every response's transaction, and concurrent responses to a unit would then conflict on it (what
+ * the aggregate shards are there to avoid).
  */
 const monthsSeen = new Map<string, number>();
 const monthSeenKey = (unitCode: string, month: MonthKey, instrumentVersion: string) =>
   `${unitCode}\n${month}\n${instrumentVersion}`;
-
-/** Where a response is stored: the unit read before (the form pages) or only named (the JSON API, when warm). */
-type StoreTarget = Omit<SurveyTarget, 'unit'> & { unit?: Unit };
-
-/**
- * The unit may take this response: it exists, is active, and lists the service received (or lists none when none
- * was given). Checked in the response's transaction, so an archive or a change of services racing with the
- * response is decided by the database; the unit is read only to explain a refusal.
- */
-const unitCheck = (table: string, unitCode: string, input: SurveyResponseInput): TransactionItem => ({
-  label: 'survey-unit',
-  conditionCheck: {
-    TableName: table,
-    Key: primaryKey(unitKeys(unitCode, '', '')),
-    ConditionExpression:
-      input.service === undefined
-        ? '#status = :active AND (attribute_not_exists(#services) OR size(#services) = :none)'
-        : '#status = :active AND contains(#services, :service)',
-    ExpressionAttributeNames: { '#status': 'status', '#services': 'services' },
-    ExpressionAttributeValues: {
-      ':active': 'active',
-      ...(input.service === undefined ? { ':none': 0 } : { ':service': input.service }),
-    },
-  },
-  onConditionFailed: ({ existing }) => {
-    const unit = existing ? unitFromItem(existing) : undefined;
-    if (unit?.status !== 'active') return unknownUnit(unitCode);
-    const errors = unitErrors(unit, input);
-    return new InvalidError(errors.map((e) => e.message).join('; ') || 'Unit tidak menerima penilaian ini', {
-      errors: errors.length ? errors : [{ field: 'service', message: 'Unit tidak menerima penilaian ini' }],
-    });
-  },
-});
+export const UNIT_CACHE_MS = 60_000;
+const unitsSeen = new Map<string, { unit: Unit; until: number }>();
 
 /**
  * The month's shard count, recording the month (and this instrument version) when the month item lacks them. One
@@ -152,7 +124,7 @@ const unitCheck = (table: string, unitCode: string, input: SurveyResponseInput):
 const ensureMonth = async (
   client: Documents,
   table: string,
-  target: StoreTarget,
+  target: SurveyTarget,
   instrumentVersion: string,
   now: Date,
 ): Promise<number> => {
@@ -215,12 +187,12 @@ class AlreadyStored extends Error {
 export const storeSurveyResponse = async (
   client: Documents,
   table: string,
-  target: StoreTarget,
+  target: SurveyTarget,
   input: SurveyResponseInput,
   now: Date,
   options: RecordOptions = {},
 ): Promise<SurveyResponseReceipt> => {
-  const errors = target.unit ? unitErrors(target.unit, input) : [];
+  const errors = unitErrors(target.unit, input);
   if (errors.length) throw new InvalidError(errors.map((e) => e.message).join('; '), { errors });
   const instrument = instrumentOf(input.instrumentVersion);
   if (!instrument) {
@@ -267,7 +239,6 @@ export const storeSurveyResponse = async (
           onConditionFailed: ({ existing }) => new AlreadyStored(existing?.month as string | undefined),
         },
         ...(ticket !== undefined ? [consumeTicket(table, ticket, unitCode, responseId, now)] : []),
-        unitCheck(table, unitCode, input),
         {
           label: 'survey-aggregate',
           update: aggregateUpdate(
@@ -296,8 +267,8 @@ export const storeSurveyResponse = async (
 
 /**
  * Records a response to a unit's survey (the JSON API): loads the unit and month, checks the response against the
- * unit, stores it once. A function that has seen the unit's month already stores without reading: the transaction
- * checks the unit.
+ * unit, stores it once. A warm function that read the unit within the last minute and has seen the unit's month
+ * stores without reading.
  * @throws InvalidError (field `unitCode`) for a unit that does not exist or is archived, and for a service the unit
  *   does not list; nothing is counted
  */
@@ -311,10 +282,15 @@ export const recordSurveyResponse = async (
 ): Promise<SurveyResponseReceipt> => {
   const month = wibMonthOf(now);
   const version = instrumentOf(input.instrumentVersion)?.version;
-  if (version && monthsSeen.has(monthSeenKey(unitCode, month, version))) {
-    return storeSurveyResponse(client, table, { unitCode, month }, input, now, options);
+  const known = unitsSeen.get(unitCode);
+  if (known && known.until > now.getTime() && version && monthsSeen.has(monthSeenKey(unitCode, month, version))) {
+    return storeSurveyResponse(client, table, { unitCode, unit: known.unit, month }, input, now, options);
   }
   const target = await loadSurveyTarget(client, table, unitCode, now);
-  if (!target) throw unknownUnit(unitCode);
+  if (!target) {
+    unitsSeen.delete(unitCode);
+    throw unknownUnit(unitCode);
+  }
+  unitsSeen.set(unitCode, { unit: target.unit, until: now.getTime() + UNIT_CACHE_MS });
   return storeSurveyResponse(client, table, target, input, now, options);
 };

@@ -548,8 +548,9 @@ export const decideAsSeatHolder = async (
 /**
  * Several inbox decisions, one after another (bulk approve or reject). Each is its own transaction, so once one is
  * recorded the request has changed something and is answered as done: a later one that fails (the database busy,
- * the invocation's time spent: the clients stop before the deadline) is reported `failed`, not recorded and still in
- * the inbox to send again. A failure before anything was recorded is thrown (a 503: nothing was written).
+ * the invocation's time spent: the clients stop before the deadline; or a request that timed out, whose write may
+ * have landed) is reported `failed`, i.e. not confirmed: the inbox shows whether it is still open, and sending it
+ * again is safe (a recorded one answers that it was decided). A failure before anything was recorded is thrown.
  */
 export const decideAsSeatHolderEach = async (
   deps: EngineDeps,
@@ -564,9 +565,10 @@ export const decideAsSeatHolderEach = async (
       results.push({ ref, outcome: await decideAsSeatHolder(deps, ref, approver, decision, comment) });
     } catch (error) {
       if (!results.some((r) => r.outcome === 'recorded')) throw error;
-      logger.warn('inbox decision not recorded after others were', {
+      // Logged as an error: usually the database busy, but a bug would hide here behind a 200.
+      logger.error('inbox decision not confirmed after others were recorded', {
         submissionId: ref.submissionId,
-        error: (error as Error).name,
+        error,
       });
       results.push({ ref, outcome: 'failed' });
     }

@@ -10,7 +10,7 @@ import {
   retryDelayWithin,
   setInvocationContext,
 } from '#shared/aws/deadline';
-import { clientConfig, DeadlineRetryStrategy, DYNAMODB_RETRIES } from '#shared/aws/retry';
+import { clientConfig, DeadlineRetryStrategy, DYNAMODB_RETRIES, MAIL_RETRIES } from '#shared/aws/retry';
 import { batchGetItems, UnprocessedKeysError } from '#shared/db/batch';
 import { problemOf } from '#shared/http/errors';
 
@@ -77,6 +77,15 @@ describe('DeadlineRetryStrategy', () => {
       delays.push(token.getRetryDelay());
     }
     expect(Math.max(...delays)).toBe(1_998);
+  });
+
+  it('sends a mail that timed out only once (it may have gone out), and still retries a throttled one', async () => {
+    const mail = new DeadlineRetryStrategy(MAIL_RETRIES, () => 0.5);
+    const timedOut = { ...info('TRANSIENT'), error: Object.assign(new Error('timed out'), { name: 'TimeoutError' }) };
+    const first = await mail.acquireInitialRetryToken('');
+    await expect(mail.refreshRetryTokenForRetry(first, timedOut as RetryErrorInfo)).rejects.toThrow();
+    expect((await mail.refreshRetryTokenForRetry(first, info('THROTTLING'))).getRetryCount()).toBe(1);
+    expect((await strategy.refreshRetryTokenForRetry(first, timedOut as RetryErrorInfo)).getRetryCount()).toBe(1);
   });
 
   it('cuts a wait to the time that leaves an attempt and the answer, and refuses when none is left', async () => {
