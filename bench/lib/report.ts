@@ -370,7 +370,7 @@ export const markdown = (report: BenchReport): string => {
     out.push(
       `The product's DynamoDB calls, each alone and sequential, straight to DynamoDB Local (medians): rate-limit ` +
         `UpdateItem ${ms(c.rateLimitUpdate)} (both windows on one item), the TransactWriteItems ` +
-        `${ms(c.transactWriteItems)} (the floor's; the product's adds a ConditionCheck on the unit): ` +
+        `${ms(c.transactWriteItems)} (the floor's, the same items): ` +
         `${ms(c.rateLimitUpdate + c.transactWriteItems)} of round trips for a warm function. A function's first ` +
         `submit to a unit's month also reads the unit and the month (BatchGetItem ${ms(c.batchGetUnitAndMonth)}).`,
       '',
