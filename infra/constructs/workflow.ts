@@ -25,8 +25,20 @@ const RETRYABLE = [
   'States.TaskFailed',
 ];
 
+/**
+ * Up to 8 attempts over about three minutes (waits from 2 s doubling, each at most 60 s, full jitter): a step's
+ * Lambda gives up within its own deadline when DynamoDB stays throttled, and the machine then waits out the
+ * episode instead of failing the execution after four quick attempts (as it did at 60 % throttling).
+ */
 const retry = (task: sfn.TaskStateBase) =>
-  task.addRetry({ errors: RETRYABLE, interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 4 });
+  task.addRetry({
+    errors: RETRYABLE,
+    interval: Duration.seconds(2),
+    backoffRate: 2,
+    maxAttempts: 8,
+    maxDelay: Duration.seconds(60),
+    jitterStrategy: sfn.JitterType.FULL,
+  });
 
 /**
  * The approval engine: one generic Standard state machine runs every request, whatever its definition. Its input
