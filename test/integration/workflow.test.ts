@@ -6,7 +6,6 @@ import { approvalHelpers, type Staff } from '#test/support/approvals';
 import { json } from '#test/support/http';
 
 let cloud: LocalCloud;
-const admin = demoStaff.find((s) => s.groups.includes('admin'))!;
 const dinkes = demoStaff.find((s) => s.officeCode === 'DINKES')!;
 const disdik = demoStaff.find((s) => s.officeCode === 'DISDIK')!;
 const person = (name: string) => demoPeople.find((p) => p.name === name)!;
@@ -16,7 +15,7 @@ const disdikHead = person('Yusuf Maulana');
 const camat = person('Dewi Lestari');
 const mayor = person('Ahmad Fauzi');
 
-const { call, ok, mailTo, linkFor, decide, executionOf, settled } = approvalHelpers(() => cloud);
+const { call, ok, mailTo, linkFor, decide, executionOf, settled, formWithWorkflow } = approvalHelpers(() => cloud);
 let db: DynamoDBDocumentClient;
 let table: string;
 
@@ -64,25 +63,10 @@ let formCount = 0;
 /** A published form with a workflow of `stages` attached, created through the admin API. */
 const formWith = async (stages: unknown[], extra: Record<string, unknown> = {}) => {
   formCount += 1;
-  const workflow = await ok(
-    await call(admin, 'POST', '/workflows', { name: `Alur ${formCount}`, stages, ...extra }),
-    201,
+  return formWithWorkflow(
+    { name: `Alur ${formCount}`, stages, ...extra },
+    { title: `Izin kegiatan ${formCount}`, fields },
   );
-  const form = await ok(await call(admin, 'POST', '/forms', { title: `Izin kegiatan ${formCount}`, fields }), 201);
-  const published = await ok(
-    await call(admin, 'POST', `/forms/${form.id}/status`, {
-      action: 'publish',
-      version: 1,
-      expectedVersion: form.version,
-    }),
-  );
-  await ok(
-    await call(admin, 'PUT', `/forms/${form.id}/workflow`, {
-      workflowId: workflow.id,
-      expectedVersion: published.version,
-    }),
-  );
-  return { form, workflow };
 };
 
 const submit = async (formId: string, values: Record<string, unknown>, who: Staff = dinkes) => {

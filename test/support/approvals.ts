@@ -134,27 +134,10 @@ export const approvalHelpers = (cloud: () => LocalCloud) => {
     throw new Error(`execution ${id} did not reach ${status}`);
   };
 
-  /**
-   * A published form (`kegiatan`, `hari`) named `name`, whose one-stage workflow the head of the submitting office
-   * decides; unanswered, it is rejected after `deadlineAfterDays` working days.
-   */
-  const oneStageForm = async (name: string, deadlineAfterDays = 5): Promise<string> => {
-    const workflow = await ok(
-      await call(admin, 'POST', '/workflows', {
-        name: `Alur ${name}`,
-        stages: [
-          {
-            name: 'Kepala kantor',
-            approvers: [{ kind: 'head-of-submitting-office' }],
-            rule: { kind: 'all' },
-            deadlineAfterDays,
-            onDeadline: { kind: 'auto-reject' },
-          },
-        ],
-      }),
-      201,
-    );
-    const form = await ok(await call(admin, 'POST', '/forms', { title: `Izin ${name}`, fields: activityFields }), 201);
+  /** A published form with a workflow attached, both created through the admin API. */
+  const formWithWorkflow = async (workflowBody: Record<string, unknown>, formBody: Record<string, unknown>) => {
+    const workflow = await ok(await call(admin, 'POST', '/workflows', workflowBody), 201);
+    const form = await ok(await call(admin, 'POST', '/forms', formBody), 201);
     const published = await ok(
       await call(admin, 'POST', `/forms/${form.id}/status`, {
         action: 'publish',
@@ -167,6 +150,29 @@ export const approvalHelpers = (cloud: () => LocalCloud) => {
         workflowId: workflow.id,
         expectedVersion: published.version,
       }),
+    );
+    return { form, workflow };
+  };
+
+  /**
+   * A published form (`kegiatan`, `hari`) named `name`, whose one-stage workflow the head of the submitting office
+   * decides; unanswered, it is rejected after `deadlineAfterDays` working days.
+   */
+  const oneStageForm = async (name: string, deadlineAfterDays = 5): Promise<string> => {
+    const { form } = await formWithWorkflow(
+      {
+        name: `Alur ${name}`,
+        stages: [
+          {
+            name: 'Kepala kantor',
+            approvers: [{ kind: 'head-of-submitting-office' }],
+            rule: { kind: 'all' },
+            deadlineAfterDays,
+            onDeadline: { kind: 'auto-reject' },
+          },
+        ],
+      },
+      { title: `Izin ${name}`, fields: activityFields },
     );
     return form.id as string;
   };
@@ -210,6 +216,7 @@ export const approvalHelpers = (cloud: () => LocalCloud) => {
     decide,
     executionOf,
     settled,
+    formWithWorkflow,
     oneStageForm,
     publishedTraining,
     approvedNomination,
