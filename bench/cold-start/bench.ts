@@ -158,9 +158,11 @@ const rowOf = (subject: Subject, floor: Subject, budgeted: boolean): ColdStartRo
   };
 };
 
-/** The catalogue's entry of an HTTP function (logical id `<Capability>ApiFn<hash>`). */
-const entryOf = (logicalId: string): string | undefined =>
-  endpoints.find((e) => logicalId.replace(/Fn[0-9A-F]{8}$/, '') === e.id)?.entry;
+/** A function's entry file: the catalogue's for an HTTP function (logical id `<Capability>ApiFn<hash>`), else its map's. */
+const entryOf = (fn: FunctionSpec): { entry?: string } => {
+  const entry = endpoints.find((e) => shortName(fn) === e.id)?.entry ?? entryOfBundle(fn.assetDir);
+  return entry ? { entry } : {};
+};
 
 /** A Lambda function name for log lines and context, short of the stack prefix. */
 const shortName = (fn: FunctionSpec) => fn.logicalId.replace(/Fn[0-9A-F]{8}$/, '');
@@ -230,9 +232,7 @@ export const runColdStarts = async (options: ColdStartOptions): Promise<ColdStar
       bytes: bytesOf(bundle),
       env: environment(fn),
       event: firstEventFor(fn, eventContext),
-      ...(entryOfBundle(fn.assetDir, entryOf(fn.logicalId))
-        ? { entry: entryOfBundle(fn.assetDir, entryOf(fn.logicalId)) }
-        : {}),
+      ...entryOf(fn),
     });
   }
 

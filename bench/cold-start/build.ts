@@ -52,12 +52,11 @@ export const buildBundle = async (entry: string, outDir: string, variant: Varian
 export const bytesOf = (file: string): number => statSync(file).size;
 
 /**
- * The entry file of a synthesized bundle, relative to the project root (e.g. `functions/platform/api.ts`): the
- * catalogue's entry of an HTTP function (`known`, by logical id), else the one source under `functions/` its source
- * map lists. The template does not name entries.
+ * The entry file of a synthesized bundle, relative to the project root (e.g. `functions/workflow/advance.ts`): the one
+ * source under `functions/` its source map lists. The template does not name entries; HTTP functions, whose maps
+ * list every route's file, take theirs from the catalogue.
  */
-export const entryOfBundle = (assetDir: string, known?: string): string | undefined => {
-  if (known) return known;
+export const entryOfBundle = (assetDir: string): string | undefined => {
   try {
     const map = JSON.parse(readFileSync(path.join(assetDir, 'index.mjs.map'), 'utf8')) as { sources?: string[] };
     const entries = (map.sources ?? [])

@@ -10,10 +10,6 @@ export const handler = httpRoute(approvalPageRoute, async ({ params }) => {
   const view = await inspectLink(engineDeps(), params.token);
   // Telemetry, not audit: a fetch is not a decision, and may not even be a person.
   logger.info('approval link fetched', { outcome: view.kind });
-  if (view.kind !== 'open') {
-    // What a used link decided is told to the POST sent again only: a GET may come from a forwarded mail or a scanner.
-    const notice = view.kind === 'used' ? { kind: 'used' as const, at: view.at } : view;
-    return { status: LINK_STATUS[view.kind], html: linkNoticePage(notice) };
-  }
+  if (view.kind !== 'open') return { status: LINK_STATUS[view.kind], html: linkNoticePage(view, 'state') };
   return { status: 200, html: decisionPage(view), headers: { 'cache-control': 'no-store' } };
 });

@@ -167,18 +167,27 @@ const nipTaken = () =>
     'NIP ini sudah terdaftar pada pelatihan ini; satu NIP hanya dapat didaftarkan sekali per pelatihan.',
   );
 
+/** A nomination's values checked against its training (both hooks), with its NIP normalized and hashed. */
+const checkedNomination = async (
+  store: TrainingStore,
+  submission: { formId: string; officeCode: string; values: Record<string, unknown> },
+  now: Date,
+) => {
+  const values = submission.values as unknown as NominationValues;
+  const training = await readTraining(store, submission.formId);
+  const batch = await checkNomination(store, training, values, submission.officeCode, now);
+  const nip = normalizeNip(values.nip);
+  return { values, training, batch, nip, hash: nipHash(await nipHmacKey(), nip) };
+};
+
 /** Pre-submit hook: the checks, the registration (pending), the NIP's uniqueness item and the "received" email. */
 export const registrationOnSubmit = async (
   store: TrainingStore,
   submission: { id: string; formId: string; officeCode: string; values: Record<string, unknown> },
   now: Date,
 ): Promise<TransactionItem[]> => {
-  const values = submission.values as unknown as NominationValues;
-  const training = await readTraining(store, submission.formId);
-  const batch = await checkNomination(store, training, values, submission.officeCode, now);
+  const { values, training, batch, nip, hash } = await checkedNomination(store, submission, now);
   const at = now.toISOString();
-  const nip = normalizeNip(values.nip);
-  const hash = nipHash(await nipHmacKey(), nip);
   const registration: RegistrationItem = {
     submissionId: submission.id,
     trainingId: training.id,
@@ -224,12 +233,8 @@ export const registrationOnResubmit = async (
   submission: { id: string; formId: string; officeCode: string; values: Record<string, unknown> },
   now: Date,
 ): Promise<TransactionItem[]> => {
-  const values = submission.values as unknown as NominationValues;
-  const training = await readTraining(store, submission.formId);
-  const batch = await checkNomination(store, training, values, submission.officeCode, now);
+  const { values, training, batch, nip, hash } = await checkedNomination(store, submission, now);
   const current = await readRegistration(store, submission.id);
-  const nip = normalizeNip(values.nip);
-  const hash = nipHash(await nipHmacKey(), nip);
   const at = now.toISOString();
   const moved: TransactionItem[] =
     hash === current.nipHash

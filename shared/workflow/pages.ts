@@ -138,9 +138,16 @@ const usedNotice = (view: Extract<LinkView, { kind: 'used' }>): { title: string;
   return NOTICES.used;
 };
 
-/** The page of a link that cannot decide (any more). */
-export const linkNoticePage = (view: Exclude<LinkView, { kind: 'open' }>): string => {
-  const { title, text } = view.kind === 'used' ? usedNotice(view) : NOTICES[view.kind];
+/**
+ * The page of a link that cannot decide (any more). What a used link decided is told to the POST sent again only
+ * (`told: 'decision'`): a GET may come from a forwarded mail or a mail scanner.
+ */
+export const linkNoticePage = (
+  view: Exclude<LinkView, { kind: 'open' }>,
+  told: 'decision' | 'state' = 'decision',
+): string => {
+  const { title, text } =
+    view.kind === 'used' ? (told === 'decision' ? usedNotice(view) : NOTICES.used) : NOTICES[view.kind];
   return page({ title, body: html`<h1>${title}</h1><p>${text}</p>` });
 };
 

@@ -5,6 +5,7 @@ import { type LocalCloud, startLocalCloud } from '#infra/local/cloud';
 import { demoStaff } from '#shared/directory/demo-seed';
 import { launchBrowser } from '#test/support/browser';
 import { json } from '#test/support/http';
+import { ELEMENTS } from '#test/support/surveys';
 
 /** The staff console in Chromium: sign-in through the local login page, forms filled and sent as a person would. */
 
@@ -236,19 +237,8 @@ describe('the staff console in a browser', () => {
 
   it("a unit head opens their unit's report: one bar per element with the JSON report's values, and the trend", async () => {
     const unit = 'KEC-06';
-    const elements = [
-      'persyaratan',
-      'prosedur',
-      'waktu',
-      'biaya',
-      'produk',
-      'kompetensi',
-      'perilaku',
-      'sarana',
-      'pengaduan',
-    ];
     for (const [i, base] of [3, 4].entries()) {
-      const answers = Object.fromEntries(elements.map((e, j) => [e, j === 2 ? 2 : base]));
+      const answers = Object.fromEntries(ELEMENTS.map((e, j) => [e, j === 2 ? 2 : base]));
       const response = await fetch(`${cloud.url}/surveys/${unit}/responses`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

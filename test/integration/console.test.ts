@@ -7,6 +7,7 @@ import { demoStaff } from '#shared/directory/demo-seed';
 import { deliverAfterCommit, type MailDeps, outboxItem } from '#shared/mail/outbox';
 import { consoleHelpers } from '#test/support/console';
 import { json } from '#test/support/http';
+import { ELEMENTS } from '#test/support/surveys';
 
 /** The staff console through the local runtime: pages as a browser gets them, forms posted as a browser posts them. */
 
@@ -579,18 +580,6 @@ describe('console: directory, staff and failed mail', () => {
     expect((await cloud.outbox()).some((m) => m.subject === 'Pemberitahuan konsol gagal')).toBe(true);
   });
 });
-
-const ELEMENTS = [
-  'persyaratan',
-  'prosedur',
-  'waktu',
-  'biaya',
-  'produk',
-  'kompetensi',
-  'perilaku',
-  'sarana',
-  'pengaduan',
-];
 
 describe('console: survey reports and suggestions', () => {
   const unit = unitHead.officeCode;

@@ -5,26 +5,20 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '#infra/local/synth';
+import { HOUSE_OPTIONS } from '../../bench/cold-start/build.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'abdi-stack-map-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Bundles the fixture as functions are (ESM, minified, a map of mappings only), runs it without source-map support. */
+/** Bundles the fixture as functions are (the bench's copy of the house options), runs it without source-map support. */
 const logOfBundledError = async (withMap: boolean): Promise<{ stack: string; location: string }> => {
   const outfile = path.join(dir, withMap ? 'mapped' : 'bare', 'index.mjs');
   await build({
+    ...HOUSE_OPTIONS,
+    sourcemap: withMap,
     absWorkingDir: projectRoot,
     entryPoints: [path.join(projectRoot, 'test/fixtures/stack-map/entry.ts')],
     outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node24',
-    mainFields: ['module', 'main'],
-    minify: true,
-    sourcemap: withMap,
-    sourcesContent: false,
-    logLevel: 'warning',
   });
   // Powertools writes errors to stderr.
   const { stderr } = spawnSync(

@@ -1,4 +1,5 @@
 import { ulid } from 'ulid';
+import { ELEMENTS } from '#test/support/surveys';
 import { consoleAccess } from './console-access.ts';
 import { type Fixtures, fixtureFormFields, OFFICE_A, type Probe, type Role } from './support.ts';
 
@@ -76,17 +77,6 @@ const workflowDefinition = {
   ],
 };
 
-const ELEMENTS = [
-  'persyaratan',
-  'prosedur',
-  'waktu',
-  'biaya',
-  'produk',
-  'kompetensi',
-  'perilaku',
-  'sarana',
-  'pengaduan',
-];
 const answers = Object.fromEntries(ELEMENTS.map((e) => [e, 3]));
 
 export const accessMatrix: Record<string, AccessEntry> = {

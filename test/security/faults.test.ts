@@ -5,8 +5,8 @@ import { type LocalCloud, startLocalCloud } from '#infra/local/cloud';
 import { demoPeople, demoStaff } from '#shared/directory/demo-seed';
 import { idFromIdempotencyKey } from '#shared/http/idempotency';
 import { approvalHelpers, loopback, nipOf, nominee, type Staff } from '#test/support/approvals';
-import { json } from '#test/support/http';
-import { ELEMENTS, sendFrom } from '#test/support/surveys';
+import { json, sendFrom } from '#test/support/http';
+import { ELEMENTS } from '#test/support/surveys';
 
 /**
  * Races and faults (issue #9): concurrent requests under injected TransactionConflict, DynamoDB throttling, SES

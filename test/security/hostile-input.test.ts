@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ELEMENTS } from '#test/support/surveys';
 import { emptyFigures, hostileRun, hostileString, problemsOf, SENT_NIP, SENT_PHONE } from './hostile.ts';
 import { type Answer, jsonOf, OFFICE_A, type SecurityCloud, sendRaw, startSecurityCloud } from './support.ts';
 
@@ -55,18 +56,7 @@ describe('hostile input on every route of the template', () => {
 
 describe('abuse of public writes', () => {
   it('counts a client by its address, whatever X-Forwarded-For claims', async () => {
-    const elements = [
-      'persyaratan',
-      'prosedur',
-      'waktu',
-      'biaya',
-      'produk',
-      'kompetensi',
-      'perilaku',
-      'sarana',
-      'pengaduan',
-    ];
-    const body = JSON.stringify({ answers: Object.fromEntries(elements.map((e) => [e, 3])) });
+    const body = JSON.stringify({ answers: Object.fromEntries(ELEMENTS.map((e) => [e, 3])) });
     // At the start of a minute, so the ten allowed fall in one window.
     sc.cloud.clock.set(Date.parse('2026-03-02T03:00:05Z'));
     try {
@@ -109,17 +99,6 @@ describe('valid generated input', () => {
   });
 
   it('counts every valid survey response in the unit report', async () => {
-    const elements = [
-      'persyaratan',
-      'prosedur',
-      'waktu',
-      'biaya',
-      'produk',
-      'kompetensi',
-      'perilaku',
-      'sarana',
-      'pengaduan',
-    ];
     const month = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 7);
     const reported = async () =>
       jsonOf(await sc.send('admin', { method: 'GET', path: `/surveys/${OFFICE_A}/report?from=${month}` })).responses;
@@ -128,8 +107,8 @@ describe('valid generated input', () => {
     const response = fc.record(
       {
         answers: fc
-          .tuple(...elements.map(() => fc.integer({ min: 1, max: 4 })))
-          .map((scores) => Object.fromEntries(elements.map((e, i) => [e, scores[i]]))),
+          .tuple(...ELEMENTS.map(() => fc.integer({ min: 1, max: 4 })))
+          .map((scores) => Object.fromEntries(ELEMENTS.map((e, i) => [e, scores[i]]))),
         suggestion: hostileString.map((s) => s.slice(0, 500)),
       },
       { requiredKeys: ['answers'] },

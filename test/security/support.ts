@@ -1,8 +1,8 @@
-import { request } from 'node:http';
 import { ScanCommand, type ScanCommandOutput } from '@aws-sdk/client-dynamodb';
 import { expect } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '#infra/local/cloud';
 import { demoPeople, demoStaff } from '#shared/directory/demo-seed';
+import { type HttpAnswer, sendFrom } from '#test/support/http';
 
 /**
  * Test support for the security suites (test/security): the roles of the access matrix and their tokens, fixtures
@@ -75,11 +75,8 @@ export interface Probe {
   headers?: Record<string, string>;
 }
 
-export interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  text: string;
-}
+/** A whole answer read as text. */
+export type Answer = HttpAnswer;
 
 /** One booted cloud for a security suite, with its fixtures and helpers. */
 export interface SecurityCloud {
@@ -104,33 +101,7 @@ export interface SecurityCloud {
 export const sendRaw = (
   url: string,
   init: { method: string; body?: string | Buffer; headers?: Record<string, string>; from?: string },
-): Promise<Answer> =>
-  new Promise((resolve, reject) => {
-    const target = new URL(url);
-    const req = request(
-      {
-        host: target.hostname,
-        port: target.port,
-        path: target.pathname + target.search,
-        method: init.method,
-        localAddress: init.from,
-        headers: {
-          ...init.headers,
-          ...(init.body !== undefined ? { 'content-length': String(Buffer.byteLength(init.body)) } : {}),
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }),
-        );
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(init.body);
-  });
+): Promise<Answer> => sendFrom(init.from, url, init);
 
 const sortedKeys = (value: unknown): unknown => {
   if (Array.isArray(value)) return value.map(sortedKeys);

@@ -1,8 +1,7 @@
-import { request } from 'node:http';
 import { expect } from 'vitest';
 import type { LocalCloud } from '#infra/local/cloud';
 import { demoPeople, demoStaff } from '#shared/directory/demo-seed';
-import { json } from './http.ts';
+import { json, sendFrom } from './http.ts';
 
 export type Staff = (typeof demoStaff)[number];
 
@@ -91,33 +90,15 @@ export const approvalHelpers = (cloud: () => LocalCloud) => {
    * POSTs the decision form as a browser would (urlencoded), from `source` (a loopback address: decisions are
    * rate-limited per client address), then lets the machine move.
    */
-  const decide = (link: string, form: Record<string, string>, source = '127.0.0.1') =>
-    new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const body = new URLSearchParams(form).toString();
-      const req = request(
-        link,
-        {
-          method: 'POST',
-          localAddress: source,
-          headers: {
-            'content-type': 'application/x-www-form-urlencoded',
-            'content-length': Buffer.byteLength(body),
-            'user-agent': 'Mozilla/5.0 test',
-          },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-          res.on('error', reject);
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
-    }).then(async (answer) => {
-      await cloud().sfn.idle();
-      return answer;
+  const decide = async (link: string, form: Record<string, string>, source = '127.0.0.1') => {
+    const answer = await sendFrom(source, link, {
+      method: 'POST',
+      body: new URLSearchParams(form).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'Mozilla/5.0 test' },
     });
+    await cloud().sfn.idle();
+    return answer;
+  };
 
   const executionOf = (id: string) =>
     cloud()

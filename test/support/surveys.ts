@@ -1,9 +1,8 @@
-import { request } from 'node:http';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { expect } from 'vitest';
 import type { LocalCloud } from '#infra/local/cloud';
-import { json } from './http.ts';
+import { type HttpAnswer, json, sendFrom } from './http.ts';
 
 /**
  * Test helpers for the survey: requests from distinct loopback addresses (the public POSTs are rate-limited per
@@ -24,42 +23,6 @@ export const ELEMENTS = [
   'sarana',
   'pengaduan',
 ] as const;
-
-export interface HttpAnswer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  text: string;
-}
-
-/** An HTTP request sent from a given loopback address, so it counts as that client. */
-export const sendFrom = (
-  ip: string,
-  url: string,
-  init: { method: string; body?: string; headers?: Record<string, string> },
-): Promise<HttpAnswer> =>
-  new Promise((resolve, reject) => {
-    const target = new URL(url);
-    const req = request(
-      {
-        host: target.hostname,
-        port: target.port,
-        path: target.pathname + target.search,
-        method: init.method,
-        localAddress: ip,
-        headers: { ...init.headers, ...(init.body ? { 'content-length': Buffer.byteLength(init.body) } : {}) },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }),
-        );
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(init.body);
-  });
 
 /** Distinct client addresses: 127.<block>.x.y, a new one per call. */
 export const addresses = (block: number) => {
