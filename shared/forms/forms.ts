@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type * as z from 'zod';
 import { decodeCursor, encodeCursor } from '#shared/db/cursor';
@@ -320,7 +321,9 @@ export const submitForm = async (
       { id, formId, officeCode: by.officeCode, submittedBy: by.sub, values: submission.values, round: 1 },
       now,
     )) ?? [];
-  await transact(store.db, [
+  // The stored submission when the id guard fails: a keyed retry (the id derives from the caller and the key).
+  let storedBefore: Record<string, unknown> | undefined;
+  const committed = transact(store.db, [
     {
       put: {
         TableName: store.table,
@@ -345,7 +348,10 @@ export const submitForm = async (
         },
         ConditionExpression: 'attribute_not_exists(PK)',
       },
-      onConditionFailed: () => new ConflictError('Pengajuan ini sudah tersimpan'),
+      onConditionFailed: ({ existing }) => {
+        storedBefore = existing;
+        return new ConflictError('Pengajuan ini sudah tersimpan');
+      },
     },
     ...hookItems,
     {
@@ -359,6 +365,20 @@ export const submitForm = async (
       onConditionFailed: () => new ConflictError('Formulir berubah saat diajukan; muat ulang lalu ajukan lagi.'),
     },
   ]);
+  try {
+    await committed;
+  } catch (error) {
+    // The same keyed request sent again after its idempotency record was lost (the record's save was throttled
+    // after the commit, or its answer timed out): it was stored, so it is answered as stored, not as a conflict.
+    if (
+      storedBefore?.submittedBy === by.sub &&
+      storedBefore.formId === formId &&
+      isDeepStrictEqual(storedBefore.values, JSON.parse(JSON.stringify(submission.values)))
+    ) {
+      return submissionOf(storedBefore);
+    }
+    throw error;
+  }
   // A capability's hook may queue mail with the submission (a nominee's "received"): send it now.
   if (hookItems.length > 0) {
     await deliverAfterCommit(hookItems);

@@ -1,3 +1,4 @@
+import { DeleteItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '#infra/local/cloud';
 import { demoStaff } from '#shared/directory/demo-seed';
@@ -138,6 +139,33 @@ describe('submissions', () => {
     );
     expect(later.formVersion).toBe(2);
     expect((await json(await call(dinkes, 'GET', `/submissions/${v1.id}`))).formVersion).toBe(1);
+  });
+
+  it('answers a keyed submission sent again after its idempotency record was lost as stored, once', async () => {
+    const form = await publishedForm('Izin keluar kantor');
+    const values = { nama: 'Ratna Sari', nip: '198503152010012002', jumlah: 2 };
+    const path = `/forms/${form.id}/submissions`;
+    const first = await call(dinkes, 'POST', path, { values }, 'izin-ratna-1');
+    expect(first.status).toBe(201);
+    const stored = await json(first);
+    // As when the record's save was throttled after the commit: the database still holds the submission.
+    const forgetIdempotencyRecords = async () => {
+      const table = cloud.system.tables.find((t) => !t.logicalId.startsWith('DataDomain'))!.tableName;
+      const { Items = [] } = await cloud.dynamodb.send(new ScanCommand({ TableName: table }));
+      for (const { id } of Items)
+        await cloud.dynamodb.send(new DeleteItemCommand({ TableName: table, Key: { id: id! } }));
+    };
+    await forgetIdempotencyRecords();
+    const before = await submissionCount('DINKES');
+
+    const again = await call(dinkes, 'POST', path, { values }, 'izin-ratna-1');
+    expect(again.status).toBe(201);
+    expect(await json(again)).toEqual(stored);
+    // The same key for other values is still a conflict; nothing is written.
+    await forgetIdempotencyRecords();
+    const other = await call(dinkes, 'POST', path, { values: { ...values, jumlah: 3 } }, 'izin-ratna-1');
+    expect(other.status).toBe(409);
+    expect(await submissionCount('DINKES')).toBe(before);
   });
 
   it('refuses submissions to an archived form with 409', async () => {
