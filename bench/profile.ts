@@ -13,11 +13,12 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { build, type Plugin } from 'esbuild';
+import { HOUSE_BUNDLE } from '#infra/constructs/bundle';
 import { startLocalCloud } from '#infra/local/cloud';
 import { sandboxEnvironment } from '#infra/local/lambda/environment';
 import { projectRoot } from '#infra/local/synth';
 import { coldStart, type Sample } from './cold-start/bench.ts';
-import { entryOfBundle, HOUSE_OPTIONS } from './cold-start/build.ts';
+import { bytesOf, entryOfBundle } from './cold-start/build.ts';
 import { firstEventFor } from './cold-start/events.ts';
 import { machineLoad } from './lib/machine.ts';
 import { prng, round, shuffle, summarize } from './lib/stats.ts';
@@ -110,10 +111,10 @@ const rewrites = (which: Rewrite[]): Plugin => ({
 const bundle = async (name: string, entry: string, plugins: Plugin[] = []) => {
   const outfile = path.join(dir, name, 'index.mjs');
   const result = await build({
-    ...HOUSE_OPTIONS,
+    ...HOUSE_BUNDLE,
     absWorkingDir: projectRoot,
-    entryPoints: [entry],
-    outfile,
+    entryPoints: { index: entry },
+    outdir: path.dirname(outfile),
     metafile: true,
     plugins,
   });
@@ -152,7 +153,7 @@ const main = async () => {
       const file = path.join(dir, `step-${i}.mjs`);
       writeFileSync(file, entrySource(LADDER.slice(0, i + 1)));
       const { outfile } = await bundle(`step-${i}`, file);
-      subjects.push({ name: LADDER[i]!.name, bundle: outfile, bytes: readFileSync(outfile).length, samples: [] });
+      subjects.push({ name: LADDER[i]!.name, bundle: outfile, bytes: bytesOf(outfile), samples: [] });
     }
     const zodMini = path.join(dir, 'step-zod-mini.mjs');
     writeFileSync(
@@ -166,7 +167,7 @@ const main = async () => {
     subjects.push({
       name: '(branch) zod/mini in place of zod',
       bundle: mini.outfile,
-      bytes: readFileSync(mini.outfile).length,
+      bytes: bytesOf(mini.outfile),
       samples: [],
     });
     const lazyStack = await bundle('step-http-lazy', path.join(dir, `step-${LADDER.length - 1}.mjs`), [
@@ -175,14 +176,14 @@ const main = async () => {
     subjects.push({
       name: '(branch) the HTTP stack without the eager idempotency/rate-limit imports',
       bundle: lazyStack.outfile,
-      bytes: readFileSync(lazyStack.outfile).length,
+      bytes: bytesOf(lazyStack.outfile),
       samples: [],
     });
     const whole = await bundle('function', path.join(projectRoot, entry));
     subjects.push({
       name: `${functionName} (${entry}), house options`,
       bundle: whole.outfile,
-      bytes: readFileSync(whole.outfile).length,
+      bytes: bytesOf(whole.outfile),
       samples: [],
     });
     const branches: [string, string, Rewrite[], boolean][] = [
@@ -196,7 +197,7 @@ const main = async () => {
       subjects.push({
         name,
         bundle: built.outfile,
-        bytes: readFileSync(built.outfile).length,
+        bytes: bytesOf(built.outfile),
         samples: [],
         ...(sourceMaps ? {} : { env: withoutSourceMaps }),
       });
@@ -216,11 +217,12 @@ const main = async () => {
       process.stderr.write(`round ${r}/${runs}\n`);
     }
 
-    // Composition of the function's bundle by package.
-    const output = Object.values(whole.metafile.outputs).find((o) => o.entryPoint !== undefined)!;
+    // Composition of the function's bundle (entry file and chunks) by package.
     const byPackage = new Map<string, number>();
-    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
-      byPackage.set(packageOf(input), (byPackage.get(packageOf(input)) ?? 0) + bytesInOutput);
+    for (const output of Object.values(whole.metafile.outputs)) {
+      for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+        byPackage.set(packageOf(input), (byPackage.get(packageOf(input)) ?? 0) + bytesInOutput);
+      }
     }
     const total = [...byPackage.values()].reduce((a, b) => a + b, 0);
 

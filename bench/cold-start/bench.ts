@@ -240,7 +240,7 @@ export const runColdStarts = async (options: ColdStartOptions): Promise<ColdStar
   const variantSubjects: Subject[] = [];
   const addVariants = async (name: string, kind: Subject['kind'], entry: string | undefined, base: Subject) => {
     if (entry) {
-      for (const variant of ['sdk-external', 'main-first-banner', 'source-maps-at-start'] as const) {
+      for (const variant of ['one-file', 'sdk-external', 'main-first-banner', 'source-maps-at-start'] as const) {
         const bundle = await buildBundle(entry, path.join(options.workDir, `${name}-${variant}`), variant);
         const env = variant === 'source-maps-at-start' ? withSourceMaps(base.env) : base.env;
         variantSubjects.push(

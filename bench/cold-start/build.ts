@@ -1,28 +1,11 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { type BuildOptions, build } from 'esbuild';
-import { projectRoot } from '#infra/local/synth';
+import type { BuildOptions } from 'esbuild';
+import { bundleEntry } from '#infra/constructs/bundle';
 
-/**
- * esbuild options of the house NodejsFunction defaults (infra/constructs/function.ts), as CDK passes them to esbuild:
- * an ESM bundle for Node 24, resolved module-first, minified, with an external source map of mappings only and the
- * SDK bundled.
- */
-export const HOUSE_OPTIONS: BuildOptions = {
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node24',
-  mainFields: ['module', 'main'],
-  minify: true,
-  sourcemap: true,
-  sourcesContent: false,
-  logLevel: 'warning',
-};
-
-/** The bundling choices the issue asks to compare (each as a change to the house options). */
+/** The bundling choices the issue asks to compare (each as a change to the house bundling, infra/constructs/bundle.ts). */
 export const VARIANTS = {
-  /** What deploys: the synthesized bundle itself (for the floor: built with HOUSE_OPTIONS). */
+  /** What deploys: the synthesized bundle itself (for the floor: built the house way). */
   house: {},
   /** The SDK left to the runtime: `@aws-sdk/*` external, resolved from node_modules as Lambda provides it. */
   'sdk-external': { external: ['@aws-sdk/*'] },
@@ -33,23 +16,22 @@ export const VARIANTS = {
     mainFields: ['main', 'module'],
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   },
+  /** One file, as before the bundles were split at dynamic imports: every route's code parsed at start. */
+  'one-file': { splitting: false },
 } satisfies Record<string, BuildOptions>;
 export type Variant = keyof typeof VARIANTS;
 
-/** Builds `entry` (relative to the project root) into `outDir/index.mjs` with the house options and a variant. */
+/** Builds `entry` (relative to the project root) into `outDir/index.mjs` (and its chunks) the house way, with a variant. */
 export const buildBundle = async (entry: string, outDir: string, variant: Variant): Promise<string> => {
-  const outfile = path.join(outDir, 'index.mjs');
-  await build({
-    ...HOUSE_OPTIONS,
-    ...VARIANTS[variant],
-    absWorkingDir: projectRoot,
-    entryPoints: [path.join(projectRoot, entry)],
-    outfile,
-  });
-  return outfile;
+  bundleEntry(entry, outDir, VARIANTS[variant]);
+  return path.join(outDir, 'index.mjs');
 };
 
-export const bytesOf = (file: string): number => statSync(file).size;
+/** Bytes of the code a bundle ships: its entry file and every chunk beside it (maps excluded). */
+export const bytesOf = (bundle: string): number =>
+  readdirSync(path.dirname(bundle), { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.mjs'))
+    .reduce((sum, file) => sum + statSync(path.join(path.dirname(bundle), file)).size, 0);
 
 /**
  * The entry file of a synthesized bundle, relative to the project root (e.g. `functions/workflow/advance.ts`): the one

@@ -1,14 +1,10 @@
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { AssetHashType, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Code, Function as LambdaFunction, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-
-export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+import { functionBundling, projectRoot } from './bundle.ts';
 
 export interface AbdiFunctionProps {
   /** Entry file, relative to the project root (e.g. `functions/platform/get-health.ts`). */
@@ -43,12 +39,12 @@ export const nagNotation = (value: unknown): string => {
 };
 
 /**
- * NodejsFunction with the house defaults: nodejs24.x on arm64, an ESM bundle resolved module-first (no
- * `createRequire` banner needed), minified, with a source map read only when an error is logged, an explicit log
- * group with retention, Powertools settings. Every function gets its defaults from here.
+ * A Lambda function with the house defaults: nodejs24.x on arm64, bundled the house way (`./bundle.ts`: ESM, split at
+ * dynamic imports, minified, source maps read only when an error is logged), an explicit log group with retention,
+ * Powertools settings. Every function gets its defaults from here.
  */
 export class AbdiFunction extends Construct {
-  readonly fn: NodejsFunction;
+  readonly fn: LambdaFunction;
 
   constructor(scope: Construct, id: string, props: AbdiFunctionProps) {
     super(scope, id);
@@ -57,9 +53,13 @@ export class AbdiFunction extends Construct {
       retention: prod ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH,
       removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
-    this.fn = new NodejsFunction(this, 'Fn', {
-      entry: path.join(projectRoot, props.entry),
-      handler: 'handler',
+    this.fn = new LambdaFunction(this, 'Fn', {
+      // The asset is the bundle's directory (index.mjs and its chunks), hashed by content.
+      code: Code.fromAsset(projectRoot, {
+        assetHashType: AssetHashType.OUTPUT,
+        bundling: functionBundling(props.entry),
+      }),
+      handler: 'index.handler',
       description: props.description,
       functionName: props.functionName,
       runtime: Runtime.NODEJS_24_X,
@@ -68,29 +68,12 @@ export class AbdiFunction extends Construct {
       timeout: props.timeout ?? Duration.seconds(10),
       logGroup,
       loggingFormat: LoggingFormat.JSON,
-      projectRoot,
-      depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
       environment: {
         STAGE: props.stage,
         POWERTOOLS_SERVICE_NAME: 'abdi',
         POWERTOOLS_METRICS_NAMESPACE: 'abdi',
         POWERTOOLS_LOG_LEVEL: prod ? 'INFO' : 'DEBUG',
         ...props.environment,
-      },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node24',
-        platform: 'node',
-        mainFields: ['module', 'main'],
-        minify: true,
-        // Maps ship beside the bundle, with mappings only, and Node does not load them at start
-        // (`--enable-source-maps` cost up to 0.23x of the cold-start floor): a logged error's stack is mapped when
-        // it is logged (shared/stack-map.ts).
-        sourceMap: true,
-        sourcesContent: false,
-        // The SDK is bundled: the deployed code then runs the exact client versions the tests ran.
-        bundleAwsSDK: true,
-        externalModules: [],
       },
     });
     Validations.of(this.fn.role!).acknowledge({

@@ -1,8 +1,4 @@
-import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { clientConfig, DYNAMODB_RETRIES, MAIL_RETRIES, SERVICE_RETRIES } from './retry.ts';
 
@@ -13,14 +9,46 @@ export const dynamo = new DynamoDBClient(clientConfig(DYNAMODB_RETRIES));
 export const documents = DynamoDBDocumentClient.from(dynamo, {
   marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
 });
-// Pure: bundles of functions that send no mail leave the SES client out.
-export const ses = /* @__PURE__ */ new SESv2Client(/* @__PURE__ */ clientConfig(MAIL_RETRIES));
-// Pure as well: only functions that read a secret (the NIP HMAC key) bundle Secrets Manager.
-export const secretsManager = /* @__PURE__ */ new SecretsManagerClient(/* @__PURE__ */ clientConfig(SERVICE_RETRIES));
-// Pure too: only the staff administration functions talk to the user pool.
-export const cognito = /* @__PURE__ */ new CognitoIdentityProviderClient(/* @__PURE__ */ clientConfig(SERVICE_RETRIES));
-// And only the functions that start approval executions or answer their task tokens bundle Step Functions.
-export const sfn = /* @__PURE__ */ new SFNClient(/* @__PURE__ */ clientConfig(SERVICE_RETRIES));
+
+/**
+ * A client of a service most invocations never call, with its SDK module (for the command classes): both loaded
+ * on first use. The dynamic import puts the module in a chunk of its own (infra/constructs/bundle.ts), so a cold start
+ * that does not call the service neither reads nor runs it (docs/performance.md). A failed load is forgotten.
+ */
+const onFirstUse = <Sdk, Client>(load: () => Promise<Sdk>, create: (sdk: Sdk) => Client) => {
+  let loading: Promise<{ sdk: Sdk; client: Client }> | undefined;
+  return (): Promise<{ sdk: Sdk; client: Client }> => {
+    if (!loading) {
+      const started = load().then((sdk) => ({ sdk, client: create(sdk) }));
+      started.catch(() => {
+        loading = undefined;
+      });
+      loading = started;
+    }
+    return loading;
+  };
+};
+
+/** SES, for the outbox's deliveries. */
+export const ses = onFirstUse(
+  () => import('@aws-sdk/client-sesv2'),
+  (sdk) => new sdk.SESv2Client(clientConfig(MAIL_RETRIES)),
+);
+/** Secrets Manager, for the NIP HMAC key (read once per sandbox). */
+export const secretsManager = onFirstUse(
+  () => import('@aws-sdk/client-secrets-manager'),
+  (sdk) => new sdk.SecretsManagerClient(clientConfig(SERVICE_RETRIES)),
+);
+/** The Cognito admin API, for staff administration. */
+export const cognito = onFirstUse(
+  () => import('@aws-sdk/client-cognito-identity-provider'),
+  (sdk) => new sdk.CognitoIdentityProviderClient(clientConfig(SERVICE_RETRIES)),
+);
+/** Step Functions, to start approval executions and answer their task tokens. */
+export const sfn = onFirstUse(
+  () => import('@aws-sdk/client-sfn'),
+  (sdk) => new sdk.SFNClient(clientConfig(SERVICE_RETRIES)),
+);
 
 /** Name of the domain table, from the function's environment (set by `AbdiFunction.bindTable`). */
 export const tableName = (): string => {

@@ -1,25 +1,22 @@
-import { GetSecretValueCommand, type GetSecretValueCommandOutput } from '@aws-sdk/client-secrets-manager';
 import { secretsManager } from '#shared/aws/clients';
 import { NIP_HMAC_SECRET_ENV } from '#shared/nip-hash';
 
-/** The client a secret reader needs: `SecretsManagerClient` fits; unit tests pass a fake. */
-export interface SecretsClient {
-  send(command: GetSecretValueCommand): Promise<Pick<GetSecretValueCommandOutput, 'SecretString'>>;
-}
+/** What a secret reader needs: the string value of a secret, undefined when it has none. Unit tests pass a fake. */
+export type FetchSecretString = (secretId: string) => Promise<string | undefined>;
 
 /**
  * A reader of secret strings that asks Secrets Manager once per secret per execution environment: the first call
  * fetches, later calls (and concurrent first calls) share the answer. A failed fetch is forgotten, so the next call
  * tries again.
  */
-export const secretReader = (client: SecretsClient): ((secretId: string) => Promise<string>) => {
+export const secretReader = (fetchSecretString: FetchSecretString): ((secretId: string) => Promise<string>) => {
   const cache = new Map<string, Promise<string>>();
   return (secretId) => {
     let value = cache.get(secretId);
     if (value === undefined) {
-      value = client.send(new GetSecretValueCommand({ SecretId: secretId })).then(({ SecretString }) => {
-        if (SecretString === undefined) throw new Error(`secret ${secretId} has no string value`);
-        return SecretString;
+      value = fetchSecretString(secretId).then((secret) => {
+        if (secret === undefined) throw new Error(`secret ${secretId} has no string value`);
+        return secret;
       });
       cache.set(secretId, value);
       value.catch(() => cache.delete(secretId));
@@ -29,7 +26,10 @@ export const secretReader = (client: SecretsClient): ((secretId: string) => Prom
 };
 
 /** Reads secrets through the module-scope client, cached per execution environment. */
-export const readSecret = secretReader(secretsManager);
+export const readSecret = secretReader(async (secretId) => {
+  const { sdk, client } = await secretsManager();
+  return (await client.send(new sdk.GetSecretValueCommand({ SecretId: secretId }))).SecretString;
+});
 
 /**
  * The NIP HMAC key: the secret whose ARN the function's environment holds in `NIP_HMAC_SECRET_ARN`. Use with

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import type { SendEmailCommandInput, SendEmailCommandOutput } from '@aws-sdk/client-sesv2';
 import { GetCommand, type TransactWriteCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { documents, ses, tableName } from '#shared/aws/clients';
@@ -194,7 +194,8 @@ export type MailLog = Pick<Logger, 'info' | 'warn' | 'error'>;
 
 /** Everything delivery talks to. */
 export interface MailDeps extends MailStore {
-  ses: Pick<SESv2Client, 'send'>;
+  /** SES's SendEmail. */
+  sendEmail(input: SendEmailCommandInput, options: { abortSignal: AbortSignal }): Promise<SendEmailCommandOutput>;
   /** Sender address (`MAIL_FROM`), e.g. `Pemerintah Kota Palembang <noreply@palembang.go.id>`. */
   from: string;
   /** SES configuration set (`SES_CONFIGURATION_SET`): bounce and complaint events are published through it. */
@@ -209,7 +210,10 @@ export interface MailDeps extends MailStore {
 export const mailDeps = (): MailDeps => ({
   db: documents,
   table: tableName(),
-  ses,
+  sendEmail: async (input, options) => {
+    const { sdk, client } = await ses();
+    return client.send(new sdk.SendEmailCommand(input), options);
+  },
   from: requireEnv('MAIL_FROM'),
   configurationSet: requireEnv('SES_CONFIGURATION_SET'),
   now: () => new Date(),
@@ -366,8 +370,8 @@ export const deliver = async (item: MailItem, deps: MailDeps = mailDeps()): Prom
   let messageId: string | undefined;
   let failure: unknown;
   try {
-    const answer = await deps.ses.send(
-      new SendEmailCommand({
+    const answer = await deps.sendEmail(
+      {
         FromEmailAddress: deps.from,
         Destination: { ToAddresses: to, CcAddresses: cc.length > 0 ? cc : undefined },
         Content: {
@@ -385,7 +389,7 @@ export const deliver = async (item: MailItem, deps: MailDeps = mailDeps()): Prom
           { Name: 'mailId', Value: item.id },
           { Name: 'template', Value: item.template },
         ],
-      }),
+      },
       { abortSignal: AbortSignal.timeout(MAIL_POLICY.sendTimeoutMs) },
     );
     messageId = answer.MessageId;

@@ -154,5 +154,7 @@ export const cognitoUserPool = (client: Client, userPoolId: string): StaffUserPo
 export const staffUserPool = (): StaffUserPool => {
   const userPoolId = process.env.STAFF_USER_POOL_ID;
   if (!userPoolId) throw new Error('STAFF_USER_POOL_ID is not set for this function');
-  return cognitoUserPool(cognito, userPoolId);
+  // The Cognito client is made on the first call (shared/aws/clients.ts).
+  const client: Client = { send: (async (command: never) => (await cognito()).client.send(command)) as Client['send'] };
+  return cognitoUserPool(client, userPoolId);
 };

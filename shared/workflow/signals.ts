@@ -1,10 +1,3 @@
-import {
-  DescribeExecutionCommand,
-  SendTaskFailureCommand,
-  SendTaskSuccessCommand,
-  StartExecutionCommand,
-  StopExecutionCommand,
-} from '@aws-sdk/client-sfn';
 import { sfn } from '#shared/aws/clients';
 
 /**
@@ -29,9 +22,10 @@ const TASK_CLOSED = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']
 
 /** Starts the approval of a submission; `'already'` when its execution exists (a retry, or the reconciler). */
 export const startApproval = async (submissionId: string): Promise<'started' | 'already'> => {
+  const { sdk, client } = await sfn();
   try {
-    await sfn.send(
-      new StartExecutionCommand({
+    await client.send(
+      new sdk.StartExecutionCommand({
         stateMachineArn: stateMachineArn(),
         name: submissionId,
         // Ids only: form values never enter execution history.
@@ -50,9 +44,10 @@ export const signalTask = async (
   taskToken: string,
   signal: { kind: 'success' } | { kind: 'failure'; error: string },
 ): Promise<'signalled' | 'already'> => {
+  const { sdk, client } = await sfn();
   try {
-    if (signal.kind === 'success') await sfn.send(new SendTaskSuccessCommand({ taskToken, output: '{}' }));
-    else await sfn.send(new SendTaskFailureCommand({ taskToken, error: signal.error, cause: 'abdi' }));
+    if (signal.kind === 'success') await client.send(new sdk.SendTaskSuccessCommand({ taskToken, output: '{}' }));
+    else await client.send(new sdk.SendTaskFailureCommand({ taskToken, error: signal.error, cause: 'abdi' }));
     return 'signalled';
   } catch (error) {
     if (TASK_CLOSED.has((error as Error).name)) return 'already';
@@ -62,8 +57,9 @@ export const signalTask = async (
 
 /** Whether a submission's execution is running (`'missing'` when it never started). */
 export const executionStatus = async (submissionId: string): Promise<string> => {
+  const { sdk, client } = await sfn();
   try {
-    const answer = await sfn.send(new DescribeExecutionCommand({ executionArn: executionArnOf(submissionId) }));
+    const answer = await client.send(new sdk.DescribeExecutionCommand({ executionArn: executionArnOf(submissionId) }));
     return answer.status ?? 'UNKNOWN';
   } catch (error) {
     if ((error as Error).name === 'ExecutionDoesNotExist') return 'missing';
@@ -73,5 +69,8 @@ export const executionStatus = async (submissionId: string): Promise<string> => 
 
 /** Stops an execution that outlived its request (admin aborts and the reconciler only). */
 export const stopApproval = async (submissionId: string, cause: string): Promise<void> => {
-  await sfn.send(new StopExecutionCommand({ executionArn: executionArnOf(submissionId), error: 'Aborted', cause }));
+  const { sdk, client } = await sfn();
+  await client.send(
+    new sdk.StopExecutionCommand({ executionArn: executionArnOf(submissionId), error: 'Aborted', cause }),
+  );
 };

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '#infra/constructs/function';
+import { projectRoot } from '#infra/constructs/bundle';
 import { synthesize } from '#infra/local/synth';
 import { endpoints } from '#shared/http/catalogue';
 

@@ -557,10 +557,8 @@ describe('console: directory, staff and failed mail', () => {
     const refusing = {
       db,
       table,
-      ses: {
-        send: async () => {
-          throw new MessageRejected({ message: 'Email address is not verified.', $metadata: {} });
-        },
+      sendEmail: async () => {
+        throw new MessageRejected({ message: 'Email address is not verified.', $metadata: {} });
       },
       from: reconciler.environment.MAIL_FROM!,
       configurationSet: reconciler.environment.SES_CONFIGURATION_SET!,

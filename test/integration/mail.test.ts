@@ -1,4 +1,4 @@
-import { MessageRejected, SESv2Client } from '@aws-sdk/client-sesv2';
+import { MessageRejected, SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import {
   DynamoDBDocumentClient,
   GetCommand,
@@ -40,14 +40,15 @@ beforeAll(async () => {
   reconciler = cloud.system.functions.find((f) => f.logicalId.startsWith('OperationsReconcilerFn'))!;
   sesEvents = cloud.system.functions.find((f) => f.logicalId.startsWith('MailSesEventsFn'))!;
   // The test process delivers with the settings the template gives the functions, on the runtime's clock.
+  const ses = new SESv2Client({
+    region: cloud.env.AWS_REGION,
+    endpoint: cloud.env.AWS_ENDPOINT_URL_SESV2,
+    credentials: { accessKeyId: 'mailoutbox', secretAccessKey: 'local' },
+  });
   deps = {
     db: documents,
     table,
-    ses: new SESv2Client({
-      region: cloud.env.AWS_REGION,
-      endpoint: cloud.env.AWS_ENDPOINT_URL_SESV2,
-      credentials: { accessKeyId: 'mailoutbox', secretAccessKey: 'local' },
-    }),
+    sendEmail: (input, options) => ses.send(new SendEmailCommand(input), options),
     from: reconciler.environment.MAIL_FROM!,
     configurationSet: reconciler.environment.SES_CONFIGURATION_SET!,
     now: () => new Date(cloud.clock.now()),
@@ -289,10 +290,8 @@ describe('mail SES refuses', () => {
     const reported: string[] = [];
     const refusing: MailDeps = {
       ...deps,
-      ses: {
-        send: async () => {
-          throw new MessageRejected({ message: 'Email address is not verified.', $metadata: {} });
-        },
+      sendEmail: async () => {
+        throw new MessageRejected({ message: 'Email address is not verified.', $metadata: {} });
       },
       reportFailed: (mailId) => reported.push(mailId),
     };

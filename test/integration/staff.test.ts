@@ -9,7 +9,7 @@ import {
   AdminGetUserCommand,
   CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '#infra/local/cloud';
@@ -326,16 +326,17 @@ describe('failed mail', () => {
   beforeAll(() => {
     resendFn = cloud.system.functions.find((f) => f.logicalId.startsWith('MailApi'))!;
     const table = cloud.system.tables.find((t) => t.logicalId.startsWith('DataDomain'))!.tableName;
+    // One attempt per send: the SDK's own retries only slow the failing sends down.
+    const ses = new SESv2Client({
+      region: cloud.env.AWS_REGION,
+      endpoint: cloud.env.AWS_ENDPOINT_URL_SESV2,
+      credentials: { accessKeyId: 'stafftest', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    });
     deps = {
       db: DynamoDBDocumentClient.from(cloud.dynamodb, { marshallOptions: { removeUndefinedValues: true } }),
       table,
-      // One attempt per send: the SDK's own retries only slow the failing sends down.
-      ses: new SESv2Client({
-        region: cloud.env.AWS_REGION,
-        endpoint: cloud.env.AWS_ENDPOINT_URL_SESV2,
-        credentials: { accessKeyId: 'stafftest', secretAccessKey: 'local' },
-        maxAttempts: 1,
-      }),
+      sendEmail: (input, options) => ses.send(new SendEmailCommand(input), options),
       from: resendFn.environment.MAIL_FROM!,
       configurationSet: resendFn.environment.SES_CONFIGURATION_SET!,
       now: () => new Date(cloud.clock.now()),

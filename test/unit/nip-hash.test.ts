@@ -1,6 +1,5 @@
-import type { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { describe, expect, it } from 'vitest';
-import { type SecretsClient, secretReader } from '#shared/aws/secrets';
+import { type FetchSecretString, secretReader } from '#shared/aws/secrets';
 import { InvalidError } from '#shared/errors';
 import { nipHash, normalizeNip } from '#shared/nip-hash';
 
@@ -48,13 +47,11 @@ describe('nipHash', () => {
 describe('secretReader', () => {
   const fakeSecrets = (answers: (string | undefined | Error)[]) => {
     const asked: string[] = [];
-    const client: SecretsClient = {
-      send: async (command: GetSecretValueCommand) => {
-        asked.push(String(command.input.SecretId));
-        const answer = answers.shift();
-        if (answer instanceof Error) throw answer;
-        return { SecretString: answer };
-      },
+    const client: FetchSecretString = async (secretId) => {
+      asked.push(secretId);
+      const answer = answers.shift();
+      if (answer instanceof Error) throw answer;
+      return answer;
     };
     return { client, asked };
   };
