@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { SourceMap } from 'node:module';
+import type { SourceMap } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -20,7 +20,9 @@ const mapOf = (file: string): SourceMap | null => {
   let map = maps.get(file);
   if (map === undefined) {
     try {
-      map = new SourceMap(JSON.parse(readFileSync(`${file}.map`, 'utf8')));
+      // node:module is loaded here, on the first error, not at every cold start.
+      const { SourceMap: Decoder } = process.getBuiltinModule('node:module');
+      map = new Decoder(JSON.parse(readFileSync(`${file}.map`, 'utf8')));
     } catch {
       // No map shipped: the frame stays as it is.
       map = null;
