@@ -35,8 +35,8 @@ export const bytesOf = (bundle: string): number =>
 
 /**
  * The entry file of a synthesized bundle, relative to the project root (e.g. `functions/workflow/advance.ts`): the one
- * source under `functions/` its source map lists. The template does not name entries; HTTP functions, whose maps
- * list every route's file, take theirs from the catalogue.
+ * source under `functions/` the entry file's map lists (routes and other lazily loaded modules are in chunks with
+ * maps of their own). The template does not name entries; HTTP functions take theirs from the catalogue.
  */
 export const entryOfBundle = (assetDir: string): string | undefined => {
   try {

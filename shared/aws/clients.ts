@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { clientConfig, DYNAMODB_RETRIES, MAIL_RETRIES, SERVICE_RETRIES } from './retry.ts';
+import { clientConfig, DYNAMODB_RETRIES } from './retry.ts';
 
 // AWS clients, created once per execution environment. Locally the runtime points them at its emulators through
 // AWS_ENDPOINT_URL_* variables; nothing here knows where it runs. Every client retries within the invocation's
@@ -13,9 +13,12 @@ export const documents = DynamoDBDocumentClient.from(dynamo, {
 /**
  * A client of a service most invocations never call, with its SDK module (for the command classes): both loaded
  * on first use. The dynamic import puts the module in a chunk of its own (infra/constructs/bundle.ts), so a cold start
- * that does not call the service neither reads nor runs it (docs/performance.md). A failed load is forgotten.
+ * that does not call the service neither reads nor runs it (docs/performance.md). Each such client is declared in a
+ * module of its own beside this one (`ses.ts`, `sfn.ts`, `cognito.ts`, Secrets Manager in `secrets.ts`): esbuild
+ * emits a chunk for every `import()` of a module it bundles, used or not, so one module holding them all would put
+ * every service's SDK into every function's zip. A failed load is forgotten.
  */
-const onFirstUse = <Sdk, Client>(load: () => Promise<Sdk>, create: (sdk: Sdk) => Client) => {
+export const onFirstUse = <Sdk, Client>(load: () => Promise<Sdk>, create: (sdk: Sdk) => Client) => {
   let loading: Promise<{ sdk: Sdk; client: Client }> | undefined;
   return (): Promise<{ sdk: Sdk; client: Client }> => {
     if (!loading) {
@@ -28,27 +31,6 @@ const onFirstUse = <Sdk, Client>(load: () => Promise<Sdk>, create: (sdk: Sdk) =>
     return loading;
   };
 };
-
-/** SES, for the outbox's deliveries. */
-export const ses = onFirstUse(
-  () => import('@aws-sdk/client-sesv2'),
-  (sdk) => new sdk.SESv2Client(clientConfig(MAIL_RETRIES)),
-);
-/** Secrets Manager, for the NIP HMAC key (read once per sandbox). */
-export const secretsManager = onFirstUse(
-  () => import('@aws-sdk/client-secrets-manager'),
-  (sdk) => new sdk.SecretsManagerClient(clientConfig(SERVICE_RETRIES)),
-);
-/** The Cognito admin API, for staff administration. */
-export const cognito = onFirstUse(
-  () => import('@aws-sdk/client-cognito-identity-provider'),
-  (sdk) => new sdk.CognitoIdentityProviderClient(clientConfig(SERVICE_RETRIES)),
-);
-/** Step Functions, to start approval executions and answer their task tokens. */
-export const sfn = onFirstUse(
-  () => import('@aws-sdk/client-sfn'),
-  (sdk) => new sdk.SFNClient(clientConfig(SERVICE_RETRIES)),
-);
 
 /** Name of the domain table, from the function's environment (set by `AbdiFunction.bindTable`). */
 export const tableName = (): string => {

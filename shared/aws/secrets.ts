@@ -1,5 +1,12 @@
-import { secretsManager } from '#shared/aws/clients';
 import { NIP_HMAC_SECRET_ENV } from '#shared/nip-hash';
+import { onFirstUse } from './clients.ts';
+import { clientConfig, SERVICE_RETRIES } from './retry.ts';
+
+/** Secrets Manager, for the NIP HMAC key (read once per sandbox): made on first use (./clients.ts). */
+const secretsManager = onFirstUse(
+  () => import('@aws-sdk/client-secrets-manager'),
+  (sdk) => new sdk.SecretsManagerClient(clientConfig(SERVICE_RETRIES)),
+);
 
 /** What a secret reader needs: the string value of a secret, undefined when it has none. Unit tests pass a fake. */
 export type FetchSecretString = (secretId: string) => Promise<string | undefined>;

@@ -4,7 +4,8 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SendEmailCommandInput, SendEmailCommandOutput } from '@aws-sdk/client-sesv2';
 import { GetCommand, type TransactWriteCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
-import { documents, ses, tableName } from '#shared/aws/clients';
+import { documents, tableName } from '#shared/aws/clients';
+import { ses } from '#shared/aws/ses';
 import { mailKey, mailKeys } from '#shared/db/keys';
 import { isConditionFailure, type TransactionItem } from '#shared/db/transact';
 import { logger, metrics } from '#shared/observability';
@@ -194,8 +195,8 @@ export type MailLog = Pick<Logger, 'info' | 'warn' | 'error'>;
 
 /** Everything delivery talks to. */
 export interface MailDeps extends MailStore {
-  /** SES's SendEmail. */
-  sendEmail(input: SendEmailCommandInput, options: { abortSignal: AbortSignal }): Promise<SendEmailCommandOutput>;
+  /** SES's SendEmail, given up after `timeoutMs` (counted from the request, not from loading the client). */
+  sendEmail(input: SendEmailCommandInput, options: { timeoutMs: number }): Promise<SendEmailCommandOutput>;
   /** Sender address (`MAIL_FROM`), e.g. `Pemerintah Kota Palembang <noreply@palembang.go.id>`. */
   from: string;
   /** SES configuration set (`SES_CONFIGURATION_SET`): bounce and complaint events are published through it. */
@@ -210,9 +211,9 @@ export interface MailDeps extends MailStore {
 export const mailDeps = (): MailDeps => ({
   db: documents,
   table: tableName(),
-  sendEmail: async (input, options) => {
+  sendEmail: async (input, { timeoutMs }) => {
     const { sdk, client } = await ses();
-    return client.send(new sdk.SendEmailCommand(input), options);
+    return client.send(new sdk.SendEmailCommand(input), { abortSignal: AbortSignal.timeout(timeoutMs) });
   },
   from: requireEnv('MAIL_FROM'),
   configurationSet: requireEnv('SES_CONFIGURATION_SET'),
@@ -390,7 +391,7 @@ export const deliver = async (item: MailItem, deps: MailDeps = mailDeps()): Prom
           { Name: 'template', Value: item.template },
         ],
       },
-      { abortSignal: AbortSignal.timeout(MAIL_POLICY.sendTimeoutMs) },
+      { timeoutMs: MAIL_POLICY.sendTimeoutMs },
     );
     messageId = answer.MessageId;
   } catch (error) {

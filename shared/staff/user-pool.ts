@@ -1,15 +1,5 @@
-import {
-  AdminAddUserToGroupCommand,
-  AdminCreateUserCommand,
-  AdminDisableUserCommand,
-  AdminEnableUserCommand,
-  AdminGetUserCommand,
-  AdminListGroupsForUserCommand,
-  AdminRemoveUserFromGroupCommand,
-  type AttributeType,
-  type CognitoIdentityProviderClient,
-} from '@aws-sdk/client-cognito-identity-provider';
-import { cognito } from '#shared/aws/clients';
+import type { AttributeType, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { cognito } from '#shared/aws/cognito';
 
 /**
  * The staff user pool, as staff administration uses it: Cognito's admin API behind a narrow interface (tests pass
@@ -44,7 +34,11 @@ export interface StaffUserPool {
   enable(sub: string): Promise<boolean>;
 }
 
-type Client = Pick<CognitoIdentityProviderClient, 'send'>;
+/** The Cognito SDK (for its command classes) and a client, loaded when first needed. */
+type Connect = () => Promise<{
+  sdk: typeof import('@aws-sdk/client-cognito-identity-provider');
+  client: Pick<CognitoIdentityProviderClient, 'send'>;
+}>;
 
 // Matched by name: the error classes differ between SDK copies (a bundle, a test process).
 const isError = (error: unknown, name: string) => error instanceof Error && error.name === name;
@@ -63,7 +57,7 @@ const poolUser = (
 });
 
 /** The staff user pool through the Cognito admin API. */
-export const cognitoUserPool = (client: Client, userPoolId: string): StaffUserPool => {
+export const cognitoUserPool = (connect: Connect, userPoolId: string): StaffUserPool => {
   // Runs an admin operation on a user; undefined when Cognito knows no such user.
   const onUser = async <T>(operation: () => Promise<T>): Promise<T | undefined> => {
     try {
@@ -75,19 +69,26 @@ export const cognitoUserPool = (client: Client, userPoolId: string): StaffUserPo
   };
 
   const find = async (username: string) => {
+    const { sdk, client } = await connect();
     const answer = await onUser(() =>
-      client.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: username })),
+      client.send(new sdk.AdminGetUserCommand({ UserPoolId: userPoolId, Username: username })),
     );
     return answer && poolUser(answer, answer.UserAttributes);
   };
 
   const groupsOf = async (sub: string): Promise<string[] | undefined> => {
+    const { sdk, client } = await connect();
     const groups: string[] = [];
     let nextToken: string | undefined;
     do {
       const page = await onUser(() =>
         client.send(
-          new AdminListGroupsForUserCommand({ UserPoolId: userPoolId, Username: sub, Limit: 60, NextToken: nextToken }),
+          new sdk.AdminListGroupsForUserCommand({
+            UserPoolId: userPoolId,
+            Username: sub,
+            Limit: 60,
+            NextToken: nextToken,
+          }),
         ),
       );
       if (!page) return undefined;
@@ -99,9 +100,10 @@ export const cognitoUserPool = (client: Client, userPoolId: string): StaffUserPo
 
   return {
     async invite({ email, name }) {
+      const { sdk, client } = await connect();
       try {
         const { User } = await client.send(
-          new AdminCreateUserCommand({
+          new sdk.AdminCreateUserCommand({
             UserPoolId: userPoolId,
             Username: email,
             DesiredDeliveryMediums: ['EMAIL'],
@@ -125,25 +127,30 @@ export const cognitoUserPool = (client: Client, userPoolId: string): StaffUserPo
     async setGroups(sub, wanted) {
       const current = await groupsOf(sub);
       if (!current) return false;
+      const { sdk, client } = await connect();
       for (const group of wanted.filter((g) => !current.includes(g))) {
-        await client.send(new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: sub, GroupName: group }));
+        await client.send(
+          new sdk.AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: sub, GroupName: group }),
+        );
       }
       for (const group of current.filter((g) => !wanted.includes(g))) {
         await client.send(
-          new AdminRemoveUserFromGroupCommand({ UserPoolId: userPoolId, Username: sub, GroupName: group }),
+          new sdk.AdminRemoveUserFromGroupCommand({ UserPoolId: userPoolId, Username: sub, GroupName: group }),
         );
       }
       return true;
     },
     async disable(sub) {
+      const { sdk, client } = await connect();
       const done = await onUser(() =>
-        client.send(new AdminDisableUserCommand({ UserPoolId: userPoolId, Username: sub })),
+        client.send(new sdk.AdminDisableUserCommand({ UserPoolId: userPoolId, Username: sub })),
       );
       return done !== undefined;
     },
     async enable(sub) {
+      const { sdk, client } = await connect();
       const done = await onUser(() =>
-        client.send(new AdminEnableUserCommand({ UserPoolId: userPoolId, Username: sub })),
+        client.send(new sdk.AdminEnableUserCommand({ UserPoolId: userPoolId, Username: sub })),
       );
       return done !== undefined;
     },
@@ -154,7 +161,5 @@ export const cognitoUserPool = (client: Client, userPoolId: string): StaffUserPo
 export const staffUserPool = (): StaffUserPool => {
   const userPoolId = process.env.STAFF_USER_POOL_ID;
   if (!userPoolId) throw new Error('STAFF_USER_POOL_ID is not set for this function');
-  // The Cognito client is made on the first call (shared/aws/clients.ts).
-  const client: Client = { send: (async (command: never) => (await cognito()).client.send(command)) as Client['send'] };
-  return cognitoUserPool(client, userPoolId);
+  return cognitoUserPool(cognito, userPoolId);
 };

@@ -1,4 +1,4 @@
-import { sfn } from '#shared/aws/clients';
+import { sfn } from '#shared/aws/sfn';
 
 /**
  * The engine's calls to Step Functions. The database is the source of truth; these only wake the machine. Every

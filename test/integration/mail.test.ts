@@ -48,7 +48,8 @@ beforeAll(async () => {
   deps = {
     db: documents,
     table,
-    sendEmail: (input, options) => ses.send(new SendEmailCommand(input), options),
+    sendEmail: (input, { timeoutMs }) =>
+      ses.send(new SendEmailCommand(input), { abortSignal: AbortSignal.timeout(timeoutMs) }),
     from: reconciler.environment.MAIL_FROM!,
     configurationSet: reconciler.environment.SES_CONFIGURATION_SET!,
     now: () => new Date(cloud.clock.now()),

@@ -28,9 +28,9 @@ describe('stack traces of a deployed bundle', () => {
     const { stack, location } = await logOfBundledError(true);
     expect(stack).toContain('the registration could not be stored');
     // The throw, in a chunk, and the call, in the entry file.
-    expect(stack).toMatch(/test\/fixtures\/stack-map\/store\.ts:3:\d+/);
+    expect(stack).toMatch(/test\/fixtures\/stack-map\/store\.ts:7:\d+/);
     expect(stack).toMatch(/test\/fixtures\/stack-map\/entry\.ts:8:\d+/);
-    expect(location).toMatch(/test\/fixtures\/stack-map\/store\.ts:3/);
+    expect(location).toMatch(/test\/fixtures\/stack-map\/store\.ts:7/);
   });
 
   it('logs the bundle positions as they are when no map was shipped', async () => {

@@ -336,7 +336,8 @@ describe('failed mail', () => {
     deps = {
       db: DynamoDBDocumentClient.from(cloud.dynamodb, { marshallOptions: { removeUndefinedValues: true } }),
       table,
-      sendEmail: (input, options) => ses.send(new SendEmailCommand(input), options),
+      sendEmail: (input, { timeoutMs }) =>
+        ses.send(new SendEmailCommand(input), { abortSignal: AbortSignal.timeout(timeoutMs) }),
       from: resendFn.environment.MAIL_FROM!,
       configurationSet: resendFn.environment.SES_CONFIGURATION_SET!,
       now: () => new Date(cloud.clock.now()),
