@@ -1,7 +1,7 @@
-import { isDeepStrictEqual } from 'node:util';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type * as z from 'zod';
 import { decodeCursor, encodeCursor } from '#shared/db/cursor';
+import { createOrReplay, idTaken, sameAsStored } from '#shared/db/keyed-create';
 import {
   formKeys,
   formVersionKeys,
@@ -92,10 +92,20 @@ export const createForm = async (
   by: string,
   id: string,
   now: Date,
-): Promise<Detail> => {
-  await transact(store.db, newFormItems(store.table, id, input, by, now));
-  return getForm(store, id, 1);
-};
+): Promise<Detail> =>
+  createOrReplay(
+    async () => {
+      await transact(store.db, newFormItems(store.table, id, input, by, now));
+      return getForm(store, id, 1);
+    },
+    // Sent again with its key after the first commit: answered with the form as stored, if it is this request's.
+    async (existing) => {
+      if (existing.entity !== 'form' || existing.createdBy !== by) return undefined;
+      const stored = await getForm(store, id, 1);
+      const asStored = { title: stored.title, description: stored.description, fields: stored.fields };
+      return sameAsStored(asStored, input) ? stored : undefined;
+    },
+  );
 
 /**
  * The items of a new form (head and version 1), for a transaction: a draft by default; a capability creating its
@@ -132,7 +142,7 @@ export const newFormItems = (
   return [
     {
       put: { TableName: table, Item: head, ConditionExpression: 'attribute_not_exists(PK)' },
-      onConditionFailed: () => new ConflictError('Formulir dengan id ini sudah ada'),
+      onConditionFailed: idTaken('Formulir dengan id ini sudah ada'),
     },
     {
       put: {
@@ -321,69 +331,59 @@ export const submitForm = async (
       { id, formId, officeCode: by.officeCode, submittedBy: by.sub, values: submission.values, round: 1 },
       now,
     )) ?? [];
-  // The stored submission when the id guard fails: a keyed retry (the id derives from the caller and the key).
-  let storedBefore: Record<string, unknown> | undefined;
-  const committed = transact(store.db, [
-    {
-      put: {
-        TableName: store.table,
-        Item: {
-          ...keys,
-          _v: 1,
-          entity: 'submission',
-          ...submission,
-          requesterName: by.name,
-          requesterEmail: by.email || undefined,
-          hooks: attached.hooks,
-          ...(attached.workflow
-            ? {
-                workflowId: attached.workflow.id,
-                workflowVersion: attached.workflow.version,
-                round: 1,
-                // Owes the approval machine a start until its first step runs (the reconciler's marker).
-                ...workflowSignalMarker(at, { PK: keys.PK, SK: keys.SK }),
-              }
-            : // Without an approval chain it is final as filed: its retention counts from now.
-              retentionMarker('SUBMISSIONS', at, id)),
+  // Sent again with its key after the first commit: answered as stored (the same caller, form and values).
+  return createOrReplay(
+    async () => {
+      await transact(store.db, [
+        {
+          put: {
+            TableName: store.table,
+            Item: {
+              ...keys,
+              _v: 1,
+              entity: 'submission',
+              ...submission,
+              requesterName: by.name,
+              requesterEmail: by.email || undefined,
+              hooks: attached.hooks,
+              ...(attached.workflow
+                ? {
+                    workflowId: attached.workflow.id,
+                    workflowVersion: attached.workflow.version,
+                    round: 1,
+                    // Owes the approval machine a start until its first step runs (the reconciler's marker).
+                    ...workflowSignalMarker(at, { PK: keys.PK, SK: keys.SK }),
+                  }
+                : // Without an approval chain it is final as filed: its retention counts from now.
+                  retentionMarker('SUBMISSIONS', at, id)),
+            },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+          onConditionFailed: idTaken('Pengajuan ini sudah tersimpan'),
         },
-        ConditionExpression: 'attribute_not_exists(PK)',
-      },
-      onConditionFailed: ({ existing }) => {
-        storedBefore = existing;
-        return new ConflictError('Pengajuan ini sudah tersimpan');
-      },
+        ...hookItems,
+        {
+          conditionCheck: {
+            TableName: store.table,
+            Key: { PK: `FORM#${formId}`, SK: 'FORM' },
+            ConditionExpression: '#status = :published AND publishedVersion = :version',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':published': 'published', ':version': version },
+          },
+          onConditionFailed: () => new ConflictError('Formulir berubah saat diajukan; muat ulang lalu ajukan lagi.'),
+        },
+      ]);
+      // A capability's hook may queue mail with the submission (a nominee's "received"): send it now.
+      if (hookItems.length > 0) {
+        await deliverAfterCommit(hookItems);
+      }
+      return submission;
     },
-    ...hookItems,
-    {
-      conditionCheck: {
-        TableName: store.table,
-        Key: { PK: `FORM#${formId}`, SK: 'FORM' },
-        ConditionExpression: '#status = :published AND publishedVersion = :version',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':published': 'published', ':version': version },
-      },
-      onConditionFailed: () => new ConflictError('Formulir berubah saat diajukan; muat ulang lalu ajukan lagi.'),
-    },
-  ]);
-  try {
-    await committed;
-  } catch (error) {
-    // The same keyed request sent again after its idempotency record was lost (the record's save was throttled
-    // after the commit, or its answer timed out): it was stored, so it is answered as stored, not as a conflict.
-    if (
-      storedBefore?.submittedBy === by.sub &&
-      storedBefore.formId === formId &&
-      isDeepStrictEqual(storedBefore.values, JSON.parse(JSON.stringify(submission.values)))
-    ) {
-      return submissionOf(storedBefore);
-    }
-    throw error;
-  }
-  // A capability's hook may queue mail with the submission (a nominee's "received"): send it now.
-  if (hookItems.length > 0) {
-    await deliverAfterCommit(hookItems);
-  }
-  return submission;
+    (existing) =>
+      existing.submittedBy === by.sub && existing.formId === formId && sameAsStored(existing.values, submission.values)
+        ? submissionOf(existing)
+        : undefined,
+  );
 };
 
 const submissionOf = (item: Record<string, unknown>): StoredSubmission => ({

@@ -1,8 +1,9 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type * as z from 'zod';
+import { createOrReplay, idTaken, sameAsStored } from '#shared/db/keyed-create';
 import { batchKeys, trainingKeys } from '#shared/db/keys';
 import { transact } from '#shared/db/transact';
-import { ConflictError, NotFoundError } from '#shared/errors';
+import { NotFoundError } from '#shared/errors';
 import type { FieldDefinition } from '#shared/forms/definition';
 import { newFormItems } from '#shared/forms/forms';
 import { wibDayNumber, wibDayStart } from '#shared/time';
@@ -170,68 +171,90 @@ export const createTraining = async (
   };
   // One transaction: the definition, the form (published, its workflow attached, naming the hooks), the training and
   // its batches. A failure leaves nothing behind; a retry with the same idempotency key writes the same ids.
-  await transact(store.db, [
-    ...newWorkflowItems(store.table, ids.workflow, chain, by, now),
-    ...newFormItems(store.table, id, form, by, now, {
-      published: true,
-      workflowId: ids.workflow,
-      hooks: REGISTRATION_HOOKS,
-      trainingId: id,
-    }),
-    {
-      put: {
-        TableName: store.table,
-        Item: {
-          ...trainingKeys(id, 'draft', input.title),
-          _v: 1,
-          entity: 'training',
-          id,
-          title: input.title,
-          description: input.description,
-          organiser: input.organiser,
-          approvingUnit: input.approvingUnit,
-          status: 'draft',
-          eligibility: input.eligibility,
-          formId: id,
-          workflowId: ids.workflow,
-          batchCount: input.batches.length,
-          createdBy: by,
-          createdAt: at,
-          updatedAt: at,
+  const write = () =>
+    transact(store.db, [
+      ...newWorkflowItems(store.table, ids.workflow, chain, by, now),
+      ...newFormItems(store.table, id, form, by, now, {
+        published: true,
+        workflowId: ids.workflow,
+        hooks: REGISTRATION_HOOKS,
+        trainingId: id,
+      }),
+      {
+        put: {
+          TableName: store.table,
+          Item: {
+            ...trainingKeys(id, 'draft', input.title),
+            _v: 1,
+            entity: 'training',
+            id,
+            title: input.title,
+            description: input.description,
+            organiser: input.organiser,
+            approvingUnit: input.approvingUnit,
+            status: 'draft',
+            eligibility: input.eligibility,
+            formId: id,
+            workflowId: ids.workflow,
+            batchCount: input.batches.length,
+            createdBy: by,
+            createdAt: at,
+            updatedAt: at,
+          },
+          ConditionExpression: 'attribute_not_exists(PK)',
         },
-        ConditionExpression: 'attribute_not_exists(PK)',
+        onConditionFailed: idTaken('Pelatihan dengan id ini sudah ada'),
       },
-      onConditionFailed: () => new ConflictError('Pelatihan dengan id ini sudah ada'),
+      ...input.batches.map((b, i) => ({
+        put: {
+          TableName: store.table,
+          Item: {
+            ...batchKeys(id, i + 1),
+            _v: 1,
+            entity: 'training-batch',
+            trainingId: id,
+            batch: i + 1,
+            name: b.name,
+            capacity: b.capacity,
+            seatsTaken: 0,
+            seatSequence: 0,
+            waitlistLength: 0,
+            sessionDays: b.sessionDays,
+            venue: b.venue,
+            whatToBring: b.whatToBring,
+            registrationOpens: b.registrationOpens,
+            registrationCloses: b.registrationCloses,
+            opensAt: new Date(Date.parse(`${b.registrationOpens}T00:00:00+07:00`)).toISOString(),
+            closesAt: new Date(Date.parse(`${b.registrationCloses}T00:00:00+07:00`) + DAY_MS).toISOString(),
+            promotionCutoffDays: b.promotionCutoffDays,
+            attendanceThreshold: b.attendanceThreshold,
+          },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      })),
+    ]);
+  return createOrReplay(
+    async () => {
+      await write();
+      return getTraining(store, id, now);
     },
-    ...input.batches.map((b, i) => ({
-      put: {
-        TableName: store.table,
-        Item: {
-          ...batchKeys(id, i + 1),
-          _v: 1,
-          entity: 'training-batch',
-          trainingId: id,
-          batch: i + 1,
-          name: b.name,
-          capacity: b.capacity,
-          seatsTaken: 0,
-          seatSequence: 0,
-          waitlistLength: 0,
-          sessionDays: b.sessionDays,
-          venue: b.venue,
-          whatToBring: b.whatToBring,
-          registrationOpens: b.registrationOpens,
-          registrationCloses: b.registrationCloses,
-          opensAt: new Date(Date.parse(`${b.registrationOpens}T00:00:00+07:00`)).toISOString(),
-          closesAt: new Date(Date.parse(`${b.registrationCloses}T00:00:00+07:00`) + DAY_MS).toISOString(),
-          promotionCutoffDays: b.promotionCutoffDays,
-          attendanceThreshold: b.attendanceThreshold,
-        },
-        ConditionExpression: 'attribute_not_exists(PK)',
-      },
-    })),
-  ]);
-  return getTraining(store, id, now);
+    // Sent again with its key after the first commit (the chain's guard fails first): answered with the training as
+    // stored, if it is this caller's and what this request asked for.
+    async (existing) => {
+      if (existing.entity !== 'workflow' || existing.createdBy !== by) return undefined;
+      const stored = await readTraining(store, id);
+      const asked = {
+        title: input.title,
+        description: input.description,
+        organiser: input.organiser,
+        approvingUnit: input.approvingUnit,
+        eligibility: input.eligibility,
+        batchCount: input.batches.length,
+      };
+      const asStored = Object.fromEntries(Object.keys(asked).map((key) => [key, stored[key as keyof TrainingItem]]));
+      return sameAsStored(asStored, asked) ? getTraining(store, id, now) : undefined;
+    },
+  );
 };
 
 export const readTraining = async (store: TrainingStore, id: string): Promise<TrainingItem> => {

@@ -1,6 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type * as z from 'zod';
 import { decodeCursor, encodeCursor } from '#shared/db/cursor';
+import { createOrReplay, idTaken, sameAsStored } from '#shared/db/keyed-create';
 import { formKeys, workflowKeys, workflowVersionKeys } from '#shared/db/keys';
 import { isConditionFailure, type TransactionItem, transact } from '#shared/db/transact';
 import { ConflictError, NotFoundError } from '#shared/errors';
@@ -68,10 +69,19 @@ export const createWorkflow = async (
   by: string,
   id: string,
   now: Date,
-): Promise<Detail> => {
-  await transact(store.db, newWorkflowItems(store.table, id, definition, by, now));
-  return getWorkflow(store, id, 1);
-};
+): Promise<Detail> =>
+  createOrReplay(
+    async () => {
+      await transact(store.db, newWorkflowItems(store.table, id, definition, by, now));
+      return getWorkflow(store, id, 1);
+    },
+    // Sent again with its key after the first commit: answered with the definition as stored, if it is this request's.
+    async (existing) => {
+      if (existing.entity !== 'workflow' || existing.createdBy !== by) return undefined;
+      const stored = await getWorkflow(store, id, 1);
+      return sameAsStored(stored.definition, definition) ? stored : undefined;
+    },
+  );
 
 /** The items of a new definition (head and version 1), for a transaction. */
 export const newWorkflowItems = (
@@ -100,7 +110,7 @@ export const newWorkflowItems = (
         },
         ConditionExpression: 'attribute_not_exists(PK)',
       },
-      onConditionFailed: () => new ConflictError('Alur dengan id ini sudah ada'),
+      onConditionFailed: idTaken('Alur dengan id ini sudah ada'),
     },
     { put: { TableName: table, Item: versionItem(id, 1, definition, by, at) } },
   ];

@@ -1,8 +1,8 @@
-import { DeleteItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '#infra/local/cloud';
 import { demoStaff } from '#shared/directory/demo-seed';
 import { json } from '#test/support/http';
+import { forgetIdempotencyRecords } from '#test/support/idempotency';
 
 let cloud: LocalCloud;
 const admin = demoStaff.find((s) => s.groups.includes('admin'))!;
@@ -60,6 +60,20 @@ describe('forms', () => {
     expect(form).toMatchObject({ status: 'draft', latestVersion: 1, fieldsVersion: 1 });
     expect((await call(dinkes, 'GET', `/forms/${form.id}`)).status).toBe(404);
     expect((await call(dinkes, 'POST', '/forms', { title: 'x', fields })).status).toBe(403);
+  });
+
+  it('answers a keyed form created again after its idempotency record was lost with the stored form, once', async () => {
+    const body = { title: 'Laporan bulanan', fields };
+    const first = await json(await call(admin, 'POST', '/forms', body, 'laporan-bulanan-1'));
+    await forgetIdempotencyRecords(cloud);
+    const again = await call(admin, 'POST', '/forms', body, 'laporan-bulanan-1');
+    expect(again.status).toBe(201);
+    expect(await json(again)).toEqual(first);
+    await forgetIdempotencyRecords(cloud);
+    const other = await call(admin, 'POST', '/forms', { ...body, title: 'Laporan tahunan' }, 'laporan-bulanan-1');
+    expect(other.status).toBe(409);
+    // The refused request changed nothing: the form under the key is the first one.
+    expect((await json(await call(admin, 'GET', `/forms/${first.id}`))).title).toBe('Laporan bulanan');
   });
 
   it('refuses a stale version number with 409', async () => {
@@ -149,20 +163,14 @@ describe('submissions', () => {
     expect(first.status).toBe(201);
     const stored = await json(first);
     // As when the record's save was throttled after the commit: the database still holds the submission.
-    const forgetIdempotencyRecords = async () => {
-      const table = cloud.system.tables.find((t) => !t.logicalId.startsWith('DataDomain'))!.tableName;
-      const { Items = [] } = await cloud.dynamodb.send(new ScanCommand({ TableName: table }));
-      for (const { id } of Items)
-        await cloud.dynamodb.send(new DeleteItemCommand({ TableName: table, Key: { id: id! } }));
-    };
-    await forgetIdempotencyRecords();
+    await forgetIdempotencyRecords(cloud);
     const before = await submissionCount('DINKES');
 
     const again = await call(dinkes, 'POST', path, { values }, 'izin-ratna-1');
     expect(again.status).toBe(201);
     expect(await json(again)).toEqual(stored);
     // The same key for other values is still a conflict; nothing is written.
-    await forgetIdempotencyRecords();
+    await forgetIdempotencyRecords(cloud);
     const other = await call(dinkes, 'POST', path, { values: { ...values, jumlah: 3 } }, 'izin-ratna-1');
     expect(other.status).toBe(409);
     expect(await submissionCount('DINKES')).toBe(before);

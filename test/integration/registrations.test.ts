@@ -5,6 +5,7 @@ import { demoPeople, demoStaff } from '#shared/directory/demo-seed';
 import { approvalHelpers } from '#test/support/approvals';
 import { consoleHelpers } from '#test/support/console';
 import { json } from '#test/support/http';
+import { forgetIdempotencyRecords } from '#test/support/idempotency';
 import { xlsxToCsvLines } from '#test/support/libreoffice';
 
 let cloud: LocalCloud;
@@ -48,29 +49,37 @@ const nipOf = (n: number) => {
   return `${ymd}200501${1 + (n % 2)}${String((n % 999) + 1).padStart(3, '0')}`;
 };
 
+/** A training with one batch (window open now: 2026-11-28), as the admin API takes it. */
+const trainingBody = (title: string, batch: Record<string, unknown> = {}) => ({
+  title,
+  description: 'Bagi Pejabat Pengawas Pelayanan Dasar',
+  eligibility: { sectors: ['kesehatan', 'pendidikan'], levels: ['pengawas'], officeTypes: ['dinas', 'puskesmas'] },
+  batches: [
+    {
+      name: 'Angkatan I',
+      capacity: 2,
+      sessionDays: ['2026-12-14', '2026-12-15', '2026-12-16'],
+      venue: 'Venue Kebon Gede',
+      whatToBring: 'Surat tugas dan laptop',
+      registrationOpens: '2026-11-01',
+      registrationCloses: '2026-12-10',
+      attendanceThreshold: 60,
+      ...batch,
+    },
+  ],
+});
+
 let trainingCount = 0;
-/** A published training with one batch, created through the admin API (window open now: 2026-11-28). */
+/** A published training with one batch, created through the admin API. */
 const training = async (batch: Record<string, unknown> = {}) => {
   trainingCount += 1;
   const created = await ok(
-    await call(admin, 'POST', '/trainings', {
-      title: `Diklat Pengembangan Kompetensi Sosial Kultural ${trainingCount}`,
-      description: 'Bagi Pejabat Pengawas Pelayanan Dasar',
-      eligibility: { sectors: ['kesehatan', 'pendidikan'], levels: ['pengawas'], officeTypes: ['dinas', 'puskesmas'] },
-      batches: [
-        {
-          name: 'Angkatan I',
-          capacity: 2,
-          sessionDays: ['2026-12-14', '2026-12-15', '2026-12-16'],
-          venue: 'Venue Kebon Gede',
-          whatToBring: 'Surat tugas dan laptop',
-          registrationOpens: '2026-11-01',
-          registrationCloses: '2026-12-10',
-          attendanceThreshold: 60,
-          ...batch,
-        },
-      ],
-    }),
+    await call(
+      admin,
+      'POST',
+      '/trainings',
+      trainingBody(`Diklat Pengembangan Kompetensi Sosial Kultural ${trainingCount}`, batch),
+    ),
     201,
   );
   await ok(await call(admin, 'POST', `/trainings/${created.id}/status`, { status: 'published' }));
@@ -113,6 +122,21 @@ const registrations = async (trainingId: string, who = admin) =>
 
 const registrationOf = async (trainingId: string, id: string) =>
   (await registrations(trainingId)).find((r) => r.submissionId === id)!;
+
+describe('trainings', () => {
+  it('answers a keyed training created again after its idempotency record was lost with the stored one', async () => {
+    const body = trainingBody('Diklat Kepemimpinan Pengawas');
+    const first = await ok(await call(admin, 'POST', '/trainings', body, 'diklat-pengawas-1'), 201);
+    await forgetIdempotencyRecords(cloud);
+    const again = await call(admin, 'POST', '/trainings', body, 'diklat-pengawas-1');
+    expect(again.status).toBe(201);
+    expect(await json(again)).toEqual(first);
+    await forgetIdempotencyRecords(cloud);
+    const other = trainingBody('Diklat Kepemimpinan Administrator');
+    expect((await call(admin, 'POST', '/trainings', other, 'diklat-pengawas-1')).status).toBe(409);
+    expect((await ok(await call(admin, 'GET', `/trainings/${first.id}`))).title).toBe('Diklat Kepemimpinan Pengawas');
+  });
+});
 
 describe('a nomination', () => {
   it('goes nominate → head approves → BKPSDM approves → confirmed, with the emails and status right at each step', async () => {

@@ -4,8 +4,10 @@ import { type LocalCloud, startLocalCloud } from '#infra/local/cloud';
 import { demoPeople, demoStaff } from '#shared/directory/demo-seed';
 import { approvalHelpers, type Staff } from '#test/support/approvals';
 import { json } from '#test/support/http';
+import { forgetIdempotencyRecords } from '#test/support/idempotency';
 
 let cloud: LocalCloud;
+const admin = demoStaff.find((s) => s.groups.includes('admin'))!;
 const dinkes = demoStaff.find((s) => s.officeCode === 'DINKES')!;
 const disdik = demoStaff.find((s) => s.officeCode === 'DISDIK')!;
 const person = (name: string) => demoPeople.find((p) => p.name === name)!;
@@ -82,6 +84,23 @@ const progressOf = async (id: string, who: Staff = dinkes) =>
     stages: { name: string; status: string; round: number; seats: { name: string; vote?: string }[] }[];
     audit: { event: string; actor?: string; decision?: string; comment?: string; stage?: string }[];
   }>;
+
+describe('workflow definitions', () => {
+  it('answers a keyed definition created again after its idempotency record was lost with the stored one', async () => {
+    const body = { name: 'Alur kunci', stages: [stage('Kepala kantor', [{ kind: 'head-of-submitting-office' }])] };
+    const first = await ok(await call(admin, 'POST', '/workflows', body, 'alur-kunci-1'), 201);
+    await forgetIdempotencyRecords(cloud);
+    const again = await call(admin, 'POST', '/workflows', body, 'alur-kunci-1');
+    expect(again.status).toBe(201);
+    expect(await json(again)).toEqual(first);
+    await forgetIdempotencyRecords(cloud);
+    const other = { ...body, stages: [stage('Sekretaris', [{ kind: 'head-of-submitting-office' }])] };
+    expect((await call(admin, 'POST', '/workflows', other, 'alur-kunci-1')).status).toBe(409);
+    expect((await ok(await call(admin, 'GET', `/workflows/${first.id}`))).definition.stages[0].name).toBe(
+      'Kepala kantor',
+    );
+  });
+});
 
 describe('approval workflow', () => {
   it('runs a one-stage request to approval: the head of the submitting office decides on an email link', async () => {
