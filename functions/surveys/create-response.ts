@@ -1,6 +1,6 @@
 import { documents, tableName } from '#shared/aws/clients';
 import { httpRoute } from '#shared/http/route';
-import { createSurveyResponseRoute } from '#shared/surveys/contracts';
+import { createSurveyResponseRoute } from '#shared/surveys/public-contracts';
 import { recordSurveyResponse } from '#shared/surveys/responses';
 
 export const handler = httpRoute(createSurveyResponseRoute, async ({ params, body, client }) => {

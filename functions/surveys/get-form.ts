@@ -1,8 +1,8 @@
 import { documents, tableName } from '#shared/aws/clients';
 import { httpRoute } from '#shared/http/route';
-import { surveyFormRoute } from '#shared/surveys/contracts';
 import { openSurveyForm } from '#shared/surveys/form';
 import { surveyFormPage } from '#shared/surveys/pages';
+import { surveyFormRoute } from '#shared/surveys/public-contracts';
 
 export const handler = httpRoute(surveyFormRoute, async ({ params, query }) => ({
   status: 200,

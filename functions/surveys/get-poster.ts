@@ -3,8 +3,8 @@ import { UnitCode } from '#shared/directory/schemas';
 import { getUnit } from '#shared/directory/units';
 import { NotFoundError } from '#shared/errors';
 import { httpRoute } from '#shared/http/route';
-import { surveyPosterRoute } from '#shared/surveys/contracts';
 import { posterPage } from '#shared/surveys/print-pages';
+import { surveyPosterRoute } from '#shared/surveys/public-contracts';
 import { publicBaseUrl } from '#shared/surveys/qr';
 
 export const handler = httpRoute(surveyPosterRoute, async ({ params }) => {

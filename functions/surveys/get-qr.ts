@@ -2,7 +2,7 @@ import { documents, tableName } from '#shared/aws/clients';
 import { getUnit } from '#shared/directory/units';
 import { NotFoundError } from '#shared/errors';
 import { httpRoute } from '#shared/http/route';
-import { surveyQrRoute } from '#shared/surveys/contracts';
+import { surveyQrRoute } from '#shared/surveys/public-contracts';
 import { publicBaseUrl, qrSvg, surveyUrl } from '#shared/surveys/qr';
 
 export const handler = httpRoute(surveyQrRoute, async ({ params }) => {

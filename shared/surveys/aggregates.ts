@@ -2,7 +2,7 @@ import { migrations } from '#shared/db/migrations';
 import type { TransactUpdate } from '#shared/db/transact';
 import type { ElementTally } from './ikm.ts';
 import type { Instrument } from './instrument.ts';
-import { RESPONDENT_FIELDS, type RespondentField } from './schemas.ts';
+import { RESPONDENT_FIELDS, type RespondentField } from './response-schemas.ts';
 
 /**
  * The survey aggregate: integer counters per unit, WIB month and instrument version, split over a few shards so

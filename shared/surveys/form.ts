@@ -5,8 +5,8 @@ import { UnitCode } from '#shared/directory/schemas';
 import { type Documents, getUnit } from '#shared/directory/units';
 import { ConflictError, type DomainFieldError, InvalidError, NotFoundError } from '#shared/errors';
 import { DEFAULT_INSTRUMENT, type Instrument, instrumentOf } from './instrument.ts';
+import { RESPONDENT_FIELDS, SUGGESTION_MAX, SurveyResponseInput, TicketCode } from './response-schemas.ts';
 import { loadSurveyTarget, type RecordOptions, storeSurveyResponse, unitErrors, unknownUnit } from './responses.ts';
-import { RESPONDENT_FIELDS, SUGGESTION_MAX, SurveyResponseInput, TicketCode } from './schemas.ts';
 
 /**
  * The survey form as a browser posts it (urlencoded, every value a string) and what becomes of it: the same

@@ -3,7 +3,7 @@ import type { DomainFieldError } from '#shared/errors';
 import { html, type SafeHtml } from '#shared/pages/html';
 import { page } from '#shared/pages/layout';
 import { HONEYPOT_FIELD, type SurveyForm } from './form.ts';
-import { RESPONDENT_FIELDS, RESPONDENT_OPTIONS, SUGGESTION_MAX } from './schemas.ts';
+import { RESPONDENT_FIELDS, RESPONDENT_OPTIONS, SUGGESTION_MAX } from './response-schemas.ts';
 
 /**
  * The public survey pages: the form (mobile first, works without JavaScript, one fieldset with a legend per
