@@ -1,5 +1,6 @@
 import {
   BatchGetCommand,
+  BatchWriteCommand,
   type DynamoDBDocumentClient,
   QueryCommand,
   type QueryCommandInput,
@@ -16,14 +17,33 @@ export type Documents = Pick<DynamoDBDocumentClient, 'send'>;
 export class UnprocessedKeysError extends Error {
   override name = 'UnprocessedKeysError';
 
-  constructor(readonly unprocessed: number) {
-    super(`BatchGetItem left ${unprocessed} keys unprocessed`);
+  constructor(
+    readonly unprocessed: number,
+    operation = 'BatchGetItem',
+  ) {
+    super(`${operation} left ${unprocessed} keys unprocessed`);
   }
 }
 
-/** Keys per BatchGetItem: DynamoDB's limit. */
+/** Keys per BatchGetItem, and deletes per BatchWriteItem: DynamoDB's limits. */
 const BATCH_LIMIT = 100;
+const WRITE_BATCH_LIMIT = 25;
 const MAX_ROUNDS = 6;
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Before round `round` of a batch call (the first is 0): waits a short full-jitter backoff, shortened to fit before
+ * the invocation times out. Throws {@link UnprocessedKeysError} after the last round, or when there is no time left.
+ */
+const beforeRound = async (round: number, pending: number, operation: string, sleep: (ms: number) => Promise<void>) => {
+  if (round >= MAX_ROUNDS) throw new UnprocessedKeysError(pending, operation);
+  if (round === 0) return;
+  // Shortened, or given up, so that the next round and the answer fit before the invocation times out.
+  const delayMs = retryDelayWithin(Math.min(1000, 25 * 2 ** round * Math.random()));
+  if (delayMs === undefined) throw new UnprocessedKeysError(pending, operation);
+  await sleep(delayMs);
+};
 
 const keyId = (key: { PK: string; SK: string }) => `${key.PK}\n${key.SK}`;
 
@@ -43,17 +63,11 @@ export const batchGetItems = async (
   keys: readonly { PK: string; SK: string }[],
   options: { consistent: boolean; projection?: string; sleep?: (ms: number) => Promise<void> },
 ): Promise<ItemsByKey> => {
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = options.sleep ?? realSleep;
   const found = new Map<string, Record<string, unknown>>();
   let pending = [...new Map(keys.map((k) => [keyId(k), { PK: k.PK, SK: k.SK }])).values()];
   for (let round = 0; pending.length > 0; round++) {
-    if (round >= MAX_ROUNDS) throw new UnprocessedKeysError(pending.length);
-    if (round > 0) {
-      // Shortened, or given up, so that the next round and the answer fit before the invocation times out.
-      const delayMs = retryDelayWithin(Math.min(1000, 25 * 2 ** round * Math.random()));
-      if (delayMs === undefined) throw new UnprocessedKeysError(pending.length);
-      await sleep(delayMs);
-    }
+    await beforeRound(round, pending.length, 'BatchGetItem', sleep);
     const unprocessed: { PK: string; SK: string }[] = [];
     for (let i = 0; i < pending.length; i += BATCH_LIMIT) {
       const chunk = pending.slice(i, i + BATCH_LIMIT);
@@ -100,4 +114,29 @@ export const queryAll = async (client: Documents, input: QueryCommandInput): Pro
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
   return items;
+};
+
+/**
+ * Deletes the items of `keys` (items or their `PK` and `SK`) in BatchWriteItem calls of up to 25. Unprocessed deletes
+ * (a throttled partition) are sent again like unprocessed reads (above); deleting an item that is gone already is no
+ * error. Resolves to the number of keys.
+ * @throws {@link UnprocessedKeysError} when deletes stay unprocessed after the last round (or the time left)
+ */
+export const batchDeleteItems = async (
+  client: Documents,
+  table: string,
+  keys: readonly Record<string, unknown>[],
+  sleep: (ms: number) => Promise<void> = realSleep,
+): Promise<number> => {
+  for (let i = 0; i < keys.length; i += WRITE_BATCH_LIMIT) {
+    let pending = keys
+      .slice(i, i + WRITE_BATCH_LIMIT)
+      .map((key) => ({ DeleteRequest: { Key: { PK: key.PK, SK: key.SK } } }));
+    for (let round = 0; pending.length > 0; round++) {
+      await beforeRound(round, pending.length, 'BatchWriteItem', sleep);
+      const result = await client.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
+      pending = (result.UnprocessedItems?.[table] ?? []) as typeof pending;
+    }
+  }
+  return keys.length;
 };

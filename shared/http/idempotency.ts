@@ -84,8 +84,8 @@ export const once = async <T>(
     return (await run({ key: `${scope}#${key}`, payload: payload ?? null })) as T;
   } catch (error) {
     // The work committed but its answer could not be recorded (the store throttled): the request is done and is
-    // answered so. Until the record's in-progress window ends a retry is told to wait (409), then it meets the
-    // create-if-absent guard of the id derived from the key.
+    // answered so. Until the record's in-progress window ends a retry is told to wait (409); then it runs again, meets
+    // its own item at the guard of the id derived from the key, and is answered with it (shared/db/keyed-create.ts).
     if (done && error instanceof IdempotencyPersistenceLayerError) {
       logger.warn('idempotency record not saved after the work was done', { error: error.name });
       return done.answer;

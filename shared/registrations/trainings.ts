@@ -170,7 +170,8 @@ export const createTraining = async (
     fields: registrationFields(input),
   };
   // One transaction: the definition, the form (published, its workflow attached, naming the hooks), the training and
-  // its batches. A failure leaves nothing behind; a retry with the same idempotency key writes the same ids.
+  // its batches. A failure leaves nothing behind; a retry with the same idempotency key writes the same ids, and is
+  // answered with what the first stored (below).
   const write = () =>
     transact(store.db, [
       ...newWorkflowItems(store.table, ids.workflow, chain, by, now),

@@ -1,11 +1,10 @@
 import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { type Documents, queryAll } from '#shared/db/batch';
+import { batchDeleteItems, type Documents, queryAll } from '#shared/db/batch';
 import { auditKeys, type RetentionKind, registrationKeys, retentionPartition } from '#shared/db/keys';
 import { ConditionFailedError, isConditionFailure, transact } from '#shared/db/transact';
 import { logger } from '#shared/observability';
 import { type RegistrationItem, registrationRemoval } from '#shared/registrations/registrations';
 import { DAY_MS } from '#shared/time';
-import { deleteItems } from './delete.ts';
 
 /**
  * Closed submissions and their audit trails past their retention. Closing a submission marks it (GSI4, see
@@ -87,7 +86,7 @@ const expireSubmission = async (store: RetentionStore, marker: Item): Promise<Ex
   const rest = items.filter(
     (item) => item !== head && item !== registration && !String(item.SK).startsWith(auditPrefix),
   );
-  await deleteItems(store.db, store.table, rest);
+  await batchDeleteItems(store.db, store.table, rest);
   const done = await deleteMarked(store, head);
   return { items: rest.length + (registration ? 1 : 0) + (done ? 1 : 0), done };
 };
@@ -98,7 +97,7 @@ const expireAuditTrail = async (store: RetentionStore, marker: Item): Promise<Ex
   const marked = entries.find((entry) => entry.SK === marker.SK);
   if (!marked || marked.GSI4SK !== marker.GSI4SK) return { items: 0, done: false };
   const rest = entries.filter((entry) => entry !== marked);
-  await deleteItems(store.db, store.table, rest);
+  await batchDeleteItems(store.db, store.table, rest);
   const done = await deleteMarked(store, marked);
   return { items: rest.length + (done ? 1 : 0), done };
 };

@@ -1,12 +1,11 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { queryAll } from '#shared/db/batch';
+import { batchDeleteItems, queryAll } from '#shared/db/batch';
 import { retentionProgressKeys, surveyResponsesPartition } from '#shared/db/keys';
 import { migrations } from '#shared/db/migrations';
 import { isConditionFailure } from '#shared/db/transact';
 import { allUnits } from '#shared/directory/units';
 import { addMonths, type MonthKey, monthRange, wibMonthOf } from '#shared/surveys/periods';
 import { DAY_MS } from '#shared/time';
-import { deleteItems } from './delete.ts';
 import type { RetentionStore } from './submissions.ts';
 
 /**
@@ -94,7 +93,7 @@ export const expireSurveyResponses = async (
         ExpressionAttributeValues: { ':p': surveyResponsesPartition(unit.code, month) },
         ProjectionExpression: 'PK, SK',
       });
-      result.deleted += await deleteItems(store.db, store.table, responses);
+      result.deleted += await batchDeleteItems(store.db, store.table, responses);
     }
     await recordThrough(store, month, now);
     result.months.push(month);

@@ -474,6 +474,7 @@ export const finalize = async (deps: EngineDeps, request: RequestItem): Promise<
   const retainFrom = await hooks.retainFrom?.(hookSubmission(request));
   const retention = (kind: RetentionKind) =>
     retentionMarker(kind, retainFrom && retainFrom > now ? retainFrom.toISOString() : at, request.id);
+  const submissionRetention = retention('SUBMISSIONS');
   const news =
     outcome === 'approved'
       ? ({ kind: 'approved' } as const)
@@ -502,8 +503,8 @@ export const finalize = async (deps: EngineDeps, request: RequestItem): Promise<
         ExpressionAttributeValues: {
           ':at': at,
           ':status': outcome,
-          ':retentionPk': retention('SUBMISSIONS').GSI4PK,
-          ':retentionSk': retention('SUBMISSIONS').GSI4SK,
+          ':retentionPk': submissionRetention.GSI4PK,
+          ':retentionSk': submissionRetention.GSI4SK,
         },
       },
       onConditionFailed: stale,
