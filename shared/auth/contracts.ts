@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { defineRoute } from '#shared/http/contract';
+import * as z from '#shared/zod';
 
 const page = { description: 'A page', contentType: 'text/html' };
 
@@ -9,7 +9,7 @@ export const loginRoute = defineRoute({
   auth: 'public',
   summary: 'Start staff sign-in: redirect to the managed login page (authorization code with PKCE)',
   tags: ['auth'],
-  request: { query: z.object({ next: z.string().max(512).optional() }) },
+  request: { query: z.object({ next: z.optional(z.string().check(z.maxLength(512))) }) },
   responses: { 302: { description: 'To the managed login page' }, 400: page },
 });
 
@@ -21,9 +21,9 @@ export const callbackRoute = defineRoute({
   tags: ['auth'],
   request: {
     query: z.object({
-      code: z.string().min(1).max(2048).optional(),
-      state: z.string().min(1).max(256).optional(),
-      error: z.string().max(256).optional(),
+      code: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
+      state: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
+      error: z.optional(z.string().check(z.maxLength(256))),
     }),
   },
   responses: { 302: { description: 'Signed in' }, 400: page, 401: page },

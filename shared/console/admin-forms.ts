@@ -1,7 +1,7 @@
-import * as z from 'zod';
 import { NewForm } from '#shared/forms/contracts';
 import { FormFields } from '#shared/forms/definition';
 import { WorkflowDefinition } from '#shared/workflow/definition';
+import * as z from '#shared/zod';
 import type { FormPost } from './contracts.ts';
 import { issuesByField } from './layout.ts';
 
@@ -33,8 +33,8 @@ const json = (source: string, field: string): Parsed<unknown> => {
   }
 };
 
-const checked = <S extends z.ZodType>(schema: S, value: unknown): Parsed<z.output<S>> => {
-  const result = schema.safeParse(value);
+const checked = <S extends z.core.$ZodType>(schema: S, value: unknown): Parsed<z.output<S>> => {
+  const result = z.safeParse(schema, value);
   return result.success ? { ok: true, value: result.data } : { ok: false, errors: issuesByField(result.error.issues) };
 };
 

@@ -1,4 +1,3 @@
-import type * as z from 'zod';
 import { PEOPLE_COLUMNS_DOC, UNIT_COLUMNS_DOC } from '#shared/directory/import-format';
 import type { Position, StoredPerson, Unit } from '#shared/directory/schemas';
 import type { FormDetail, FormSummary } from '#shared/forms/contracts';
@@ -10,6 +9,7 @@ import type { StaffMember } from '#shared/staff/members';
 import type { WorkflowDetail, WorkflowSummary } from '#shared/workflow/contracts';
 import type { ApproverSource, WorkflowDefinition } from '#shared/workflow/definition';
 import { wibDateTime } from '#shared/workflow/state';
+import type * as z from '#shared/zod';
 import { formFields } from './fields.ts';
 import { consolePage, csrfField, errorSummary, fieldError, table } from './layout.ts';
 

@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { defineRoute } from '#shared/http/contract';
+import * as z from '#shared/zod';
 
 /**
  * The staff console: server-rendered pages behind the staff session (`/konsol/...`), in Bahasa Indonesia, working
@@ -20,15 +20,15 @@ const postAnswers = {
   ...staffPages,
 } as const;
 
-const Ulid = (what: string) => z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, `id ${what} tidak dikenal`);
-const UnitCodeParam = z.string().regex(/^[A-Z0-9][A-Z0-9-]{0,39}$/, 'kode unit tidak dikenal');
+const Ulid = (what: string) => z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, `id ${what} tidak dikenal`));
+const UnitCodeParam = z.string().check(z.regex(/^[A-Z0-9][A-Z0-9-]{0,39}$/, 'kode unit tidak dikenal'));
 
 /** An urlencoded form as posted: every field a string, a repeated field (checkboxes) an array. */
-export const FormPost = z.record(z.string(), z.union([z.string(), z.array(z.string())])).default({});
+export const FormPost = z._default(z.record(z.string(), z.union([z.string(), z.array(z.string())])), {});
 export type FormPost = z.output<typeof FormPost>;
 const form = { body: FormPost, bodyContentType: 'application/x-www-form-urlencoded' };
 
-const text = z.string().max(200).optional();
+const text = z.optional(z.string().check(z.maxLength(200)));
 
 const submitters = ['operator', 'admin'] as const;
 const adminOnly = ['admin'] as const;
@@ -83,7 +83,14 @@ export const consoleSubmissionsRoute = defineRoute({
   roles: submitters,
   summary: "The office's submissions, newest first, filtered by status and form (admins: any office)",
   tags,
-  request: { query: z.object({ status: text, formulir: text, kantor: text, cursor: z.string().max(2000).optional() }) },
+  request: {
+    query: z.object({
+      status: text,
+      formulir: text,
+      kantor: text,
+      cursor: z.optional(z.string().check(z.maxLength(2000))),
+    }),
+  },
   responses: { 200: page('Submissions'), ...staffPages },
 });
 
@@ -144,7 +151,10 @@ export const consoleAdminFormRoute = defineRoute({
   tags,
   request: {
     params: z.object({ formId: Ulid('formulir') }),
-    query: z.object({ versi: z.coerce.number().int().min(1).optional().catch(undefined), pesan: text }),
+    query: z.object({
+      versi: z.catch(z.optional(z.coerce.number().check(z.int(), z.minimum(1))), undefined),
+      pesan: text,
+    }),
   },
   responses: { 200: page('The form'), ...staffPages },
 });
@@ -190,7 +200,10 @@ export const consoleAdminWorkflowRoute = defineRoute({
   tags,
   request: {
     params: z.object({ workflowId: Ulid('alur') }),
-    query: z.object({ versi: z.coerce.number().int().min(1).optional().catch(undefined), pesan: text }),
+    query: z.object({
+      versi: z.catch(z.optional(z.coerce.number().check(z.int(), z.minimum(1))), undefined),
+      pesan: text,
+    }),
   },
   responses: { 200: page('The workflow'), ...staffPages },
 });
@@ -236,7 +249,7 @@ export const consoleAdminStaffRoute = defineRoute({
   roles: adminOnly,
   summary: 'Staff accounts, the invitation form, disabling and enabling',
   tags,
-  request: { query: z.object({ pesan: text, cursor: z.string().max(2000).optional() }) },
+  request: { query: z.object({ pesan: text, cursor: z.optional(z.string().check(z.maxLength(2000))) }) },
   responses: { 200: page('Staff'), ...staffPages },
 });
 
@@ -284,7 +297,7 @@ export const consoleReportsRoute = defineRoute({
   request: {
     query: z.object({
       periode: text,
-      minimum: z.coerce.number().int().min(0).max(1_000_000).optional().catch(undefined),
+      minimum: z.catch(z.optional(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(1_000_000))), undefined),
     }),
   },
   responses: { 200: page('The ranking'), 303: { description: "To the caller's unit" }, ...staffPages },
@@ -308,7 +321,7 @@ export const consoleSuggestionsRoute = defineRoute({
   tags,
   request: {
     params: z.object({ unitCode: UnitCodeParam }),
-    query: z.object({ status: text, pesan: text, cursor: z.string().max(2000).optional() }),
+    query: z.object({ status: text, pesan: text, cursor: z.optional(z.string().check(z.maxLength(2000))) }),
   },
   responses: { 200: page('Suggestions'), ...staffPages },
 });
@@ -367,11 +380,8 @@ export const consoleInboxRoute = defineRoute({
   tags,
   request: {
     query: z.object({
-      pelatihan: Ulid('pelatihan').optional().or(z.literal('')),
-      angkatan: z
-        .string()
-        .regex(/^\d{0,2}$/)
-        .optional(),
+      pelatihan: z.union([z.optional(Ulid('pelatihan')), z.literal('')]),
+      angkatan: z.optional(z.string().check(z.regex(/^\d{0,2}$/))),
       pesan: text,
     }),
   },

@@ -1,10 +1,10 @@
-import type * as z from 'zod';
 import type { FormDetail, FormSummary, Submission } from '#shared/forms/contracts';
 import type { Caller } from '#shared/http/auth';
 import { html, type SafeHtml } from '#shared/pages/html';
 import type { AuditEntry, StageView } from '#shared/workflow/contracts';
 import { progressTables, statusText, valuesList } from '#shared/workflow/pages';
 import { wibDateTime } from '#shared/workflow/state';
+import type * as z from '#shared/zod';
 import { formFields, type Shown } from './fields.ts';
 import { consolePage, csrfField, errorSummary, fieldError, table } from './layout.ts';
 

@@ -1,4 +1,3 @@
-import type * as z from 'zod';
 import type { Caller } from '#shared/http/auth';
 import { html } from '#shared/pages/html';
 import type { RegistrationView, TrainingView } from '#shared/registrations/contracts';
@@ -6,6 +5,7 @@ import { POSITION_LEVELS, SECTORS } from '#shared/registrations/contracts';
 import { dateText } from '#shared/registrations/trainings';
 import type { InboxEntry } from '#shared/workflow/inbox';
 import { wibDateTime } from '#shared/workflow/state';
+import type * as z from '#shared/zod';
 import { consolePage, csrfField, errorSummary, fieldError, table } from './layout.ts';
 
 /** The console's pages for the approvers' inbox and for trainings (nominations, seats, attendance). */

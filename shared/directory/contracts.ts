@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { defineRoute } from '#shared/http/contract';
+import * as z from '#shared/zod';
 import { PersonExport, PersonExportInput } from './export.ts';
 import { ImportSummarySchema, MAX_IMPORT_ROWS, PEOPLE_COLUMNS_DOC, UNIT_COLUMNS_DOC } from './import-format.ts';
 import { PageQuery } from './paging.ts';
@@ -32,26 +32,34 @@ const refused = {
   403: { description: 'Not an active staff member, or not an admin' },
 } as const;
 
-const UnitSummary = Unit.pick({ code: true, name: true, type: true, status: true }).meta({ id: 'UnitSummary' });
+const UnitSummary = z
+  .pick(Unit, { code: true, name: true, type: true, status: true })
+  .check(z.meta({ id: 'UnitSummary' }));
 
-export const UnitDetail = Unit.extend({
-  children: z.array(UnitSummary),
-  head: Position.optional().meta({ description: 'The head position (kepala); absent when never set' }),
-  approver: ResolvedHead.optional().meta({
-    description: 'Who approves as head of this unit at `at`; absent when nobody up to the city fills a head',
-  }),
-}).meta({ id: 'UnitDetail' });
+export const UnitDetail = z
+  .extend(Unit, {
+    children: z.array(UnitSummary),
+    head: z.optional(Position).check(z.meta({ description: 'The head position (kepala); absent when never set' })),
+    approver: z.optional(ResolvedHead).check(
+      z.meta({
+        description: 'Who approves as head of this unit at `at`; absent when nobody up to the city fills a head',
+      }),
+    ),
+  })
+  .check(z.meta({ id: 'UnitDetail' }));
 
-export const PersonDetail = Person.extend({
-  positions: z.array(
-    z.object({
-      unitCode: z.string(),
-      positionId: z.string(),
-      title: z.string(),
-      as: z.enum(['holder', 'Plt', 'Plh']),
-    }),
-  ),
-}).meta({ id: 'PersonDetail' });
+export const PersonDetail = z
+  .extend(Person, {
+    positions: z.array(
+      z.object({
+        unitCode: z.string(),
+        positionId: z.string(),
+        title: z.string(),
+        as: z.enum(['holder', 'Plt', 'Plh']),
+      }),
+    ),
+  })
+  .check(z.meta({ id: 'PersonDetail' }));
 
 export const listUnitsRoute = defineRoute({
   method: 'GET',
@@ -60,16 +68,16 @@ export const listUnitsRoute = defineRoute({
   summary: 'Units of the organisation, flat: all by type then name, or the children of one parent',
   tags,
   request: {
-    query: PageQuery.extend({
-      type: UnitType.optional(),
-      parentCode: UnitCode.optional(),
-      status: UnitStatus.optional(),
+    query: z.extend(PageQuery, {
+      type: z.optional(UnitType),
+      parentCode: z.optional(UnitCode),
+      status: z.optional(UnitStatus),
     }),
   },
   responses: {
     200: {
       description: 'One page of units; `next` is the cursor of the next page',
-      body: z.object({ units: z.array(Unit), next: z.string().optional() }),
+      body: z.object({ units: z.array(Unit), next: z.optional(z.string()) }),
     },
     ...refused,
   },
@@ -84,7 +92,9 @@ export const getUnitRoute = defineRoute({
   request: {
     params: UnitParams,
     query: z.object({
-      at: z.iso.datetime({ offset: true }).optional().meta({ description: 'Resolve the approver at; default now' }),
+      at: z
+        .optional(z.iso.datetime({ offset: true }))
+        .check(z.meta({ description: 'Resolve the approver at; default now' })),
     }),
   },
   responses: { 200: { description: 'The unit', body: UnitDetail }, 404: { description: 'No such unit' }, ...refused },
@@ -130,7 +140,7 @@ export const archiveUnitRoute = defineRoute({
   roles: ['admin'],
   summary: 'Archive a unit that has no active children',
   tags,
-  request: { params: UnitParams, body: z.object({ version: z.number().int().min(0) }) },
+  request: { params: UnitParams, body: z.object({ version: z.number().check(z.int(), z.minimum(0)) }) },
   responses: {
     200: { description: 'Archived', body: Unit },
     404: { description: 'No such unit' },
@@ -188,7 +198,7 @@ export const importUnitsRoute = defineRoute({
     '`layanan`: service names separated by `|` or line breaks. A column left out keeps stored values; an empty cell ' +
     `clears an optional field. Archived units stay archived. ${csvNotes}`,
   tags,
-  request: { body: z.string().meta({ description: 'The CSV file' }), bodyContentType: 'text/csv' },
+  request: { body: z.string().check(z.meta({ description: 'The CSV file' })), bodyContentType: 'text/csv' },
   responses: importResponses,
 });
 
@@ -202,7 +212,7 @@ export const importPeopleRoute = defineRoute({
     '`jenis_pegawai`: PNS or PPPK; `unit`: the code of an active unit. A column left out keeps stored values. ' +
     csvNotes,
   tags,
-  request: { body: z.string().meta({ description: 'The CSV file' }), bodyContentType: 'text/csv' },
+  request: { body: z.string().check(z.meta({ description: 'The CSV file' })), bodyContentType: 'text/csv' },
   responses: importResponses,
 });
 
@@ -212,11 +222,11 @@ export const listPeopleRoute = defineRoute({
   auth: 'jwt',
   summary: 'People of the directory by name, all or those of one unit; phone numbers masked',
   tags,
-  request: { query: PageQuery.extend({ unitCode: UnitCode.optional() }) },
+  request: { query: z.extend(PageQuery, { unitCode: z.optional(UnitCode) }) },
   responses: {
     200: {
       description: 'One page of people; `next` is the cursor of the next page',
-      body: z.object({ people: z.array(Person), next: z.string().optional() }),
+      body: z.object({ people: z.array(Person), next: z.optional(z.string()) }),
     },
     ...refused,
   },

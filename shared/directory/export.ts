@@ -1,7 +1,7 @@
 import { GetCommand, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import { allStaffPartition, personNipKeys } from '#shared/db/keys';
 import { nipHash } from '#shared/nip-hash';
+import * as z from '#shared/zod';
 import { getPerson, maskNip, personView } from './people.ts';
 import { Nip, Person } from './schemas.ts';
 import type { Documents } from './units.ts';
@@ -13,7 +13,7 @@ import type { Documents } from './units.ts';
  * the NIP as typed). Submissions of other forms whose free fields hold a NIP are not indexed by NIP and not found.
  */
 
-export const PersonExportInput = z.object({ nip: Nip }).strict().meta({ id: 'PersonExportInput' });
+export const PersonExportInput = z.strictObject({ nip: Nip }).check(z.meta({ id: 'PersonExportInput' }));
 
 const Registration = z.object({
   submissionId: z.string(),
@@ -24,7 +24,7 @@ const Registration = z.object({
   nipMasked: z.string(),
   name: z.string(),
   email: z.string(),
-  seatNo: z.number().optional(),
+  seatNo: z.optional(z.number()),
   attendance: z.record(z.string(), z.boolean()),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -33,7 +33,7 @@ const Registration = z.object({
 const Submission = z.object({
   id: z.string(),
   formId: z.string(),
-  formTitle: z.string().optional(),
+  formTitle: z.optional(z.string()),
   officeCode: z.string(),
   status: z.string(),
   values: z.record(z.string(), z.unknown()),
@@ -54,12 +54,12 @@ export const PersonExport = z
   .object({
     nipMasked: z.string(),
     exportedAt: z.string(),
-    person: Person.optional(),
+    person: z.optional(Person),
     staff: z.array(StaffAccount),
     registrations: z.array(Registration),
     submissions: z.array(Submission),
   })
-  .meta({ id: 'PersonExport' });
+  .check(z.meta({ id: 'PersonExport' }));
 export type PersonExport = z.output<typeof PersonExport>;
 
 const queryAll = async (client: Documents, input: QueryCommand['input']) => {
@@ -73,7 +73,7 @@ const queryAll = async (client: Documents, input: QueryCommand['input']) => {
   return items;
 };
 
-const pick = <T extends z.ZodObject>(schema: T, item: Record<string, unknown>): z.output<T> =>
+const pick = <T extends z.ZodMiniObject>(schema: T, item: Record<string, unknown>): z.output<T> =>
   schema.parse(Object.fromEntries(Object.keys(schema.shape).map((key) => [key, item[key]])));
 
 /** Everything the system keeps about the holder of `nip`, or undefined when nothing is found. */

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#shared/zod';
 
 /**
  * The shape of the directory's CSV imports: their columns (header names in Bahasa Indonesia) and their summary.
@@ -21,20 +21,20 @@ export interface ImportSummary {
 
 export const ImportSummarySchema = z
   .object({
-    rows: z.number().int(),
-    created: z.number().int(),
-    updated: z.number().int(),
-    unchanged: z.number().int(),
-    transactions: z.number().int(),
+    rows: z.int(),
+    created: z.int(),
+    updated: z.int(),
+    unchanged: z.int(),
+    transactions: z.int(),
     results: z.array(
       z.object({
-        row: z.number().int(),
-        key: z.string().meta({ description: 'Unit code, or the id of the person' }),
+        row: z.int(),
+        key: z.string().check(z.meta({ description: 'Unit code, or the id of the person' })),
         result: z.enum(['created', 'updated', 'unchanged']),
       }),
     ),
   })
-  .meta({ id: 'ImportSummary' });
+  .check(z.meta({ id: 'ImportSummary' }));
 
 /** A column of an import file: its header name (Bahasa Indonesia) and the field it fills. */
 export interface Column {

@@ -1,11 +1,10 @@
 import { ulid } from 'ulid';
-import type * as z from 'zod';
-import type { ZodType } from 'zod';
 import { id as indonesianLocale } from 'zod/locales';
 import { batchGetAll } from '#shared/db/batch';
 import { personEmailKeys, personNipKeys } from '#shared/db/keys';
 import { type TransactionItem, transact } from '#shared/db/transact';
 import { ConflictError, type DomainFieldError, InvalidError, isDomainError } from '#shared/errors';
+import * as z from '#shared/zod';
 import { CsvSyntaxError, readCsv } from './csv.ts';
 import {
   type Column,
@@ -76,7 +75,7 @@ export interface ParsedRow<T> {
 export const readRows = <T>(
   text: string,
   columns: readonly Column[],
-  schema: ZodType<T>,
+  schema: z.core.$ZodType<T>,
 ): { rows: ParsedRow<T>[]; errors: ImportRowError[]; fields: Set<string> } => {
   const errors: ImportRowError[] = [];
   const fileError = (message: string, row = 1, column = '') =>
@@ -123,7 +122,7 @@ export const readRows = <T>(
       if (!column || cell.trim() === '') return;
       raw[column.field] = column.read ? column.read(cell) : cell.trim();
     });
-    const parsed = schema.safeParse(raw, { error: indonesian });
+    const parsed = z.safeParse(schema, raw, { error: indonesian });
     if (parsed.success) return { row, raw, value: parsed.data };
     for (const issue of parsed.error.issues) {
       const column = fieldToHeader.get(String(issue.path[0] ?? '')) ?? '';
@@ -143,14 +142,16 @@ const rowError = (row: number, column: string, message: string): ImportRowError 
 });
 
 /** One field of a row: from its parsed value, or, when the row failed the schema, from its cell alone. */
-const fieldOf = <S extends z.ZodObject, K extends keyof S['shape'] & string>(
+const fieldOf = <S extends z.ZodMiniObject, K extends keyof S['shape'] & string>(
   parsed: ParsedRow<z.output<S>>,
   schema: S,
   field: K,
 ): z.output<S>[K] | undefined => {
   if (parsed.value) return parsed.value[field];
   const cell = parsed.raw[field];
-  return cell === undefined ? undefined : ((schema.shape[field] as z.ZodType).safeParse(cell).data as z.output<S>[K]);
+  return cell === undefined
+    ? undefined
+    : (z.safeParse(schema.shape[field] as z.core.$ZodType, cell).data as z.output<S>[K]);
 };
 
 const rejected = (errors: ImportRowError[]) => {

@@ -1,9 +1,11 @@
-import * as z from 'zod';
+import * as z from '#shared/zod';
 
 /** Query parameters of a paged listing. */
 export const PageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-  cursor: z.string().max(2000).optional().meta({ description: 'The `next` of the previous page' }),
+  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(500)), 100),
+  cursor: z
+    .optional(z.string().check(z.maxLength(2000)))
+    .check(z.meta({ description: 'The `next` of the previous page' })),
 });
 
 export { decodeCursor, encodeCursor } from '#shared/db/cursor';

@@ -1,33 +1,41 @@
-import * as z from 'zod';
 import { PageQuery } from '#shared/directory/paging';
 import { defineRoute } from '#shared/http/contract';
+import * as z from '#shared/zod';
 import { FieldDefinition, FormFields } from './definition.ts';
 
-const FormId = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'id formulir tidak dikenal');
+const FormId = z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'id formulir tidak dikenal'));
 
 export const FormStatus = z.enum(['draft', 'published', 'archived']);
 
-export const FormSummary = z
-  .object({
-    id: z.string(),
-    title: z.string(),
-    description: z.string().optional(),
-    status: FormStatus,
-    latestVersion: z.number().int(),
-    publishedVersion: z.number().int().optional(),
-    version: z.number().int().meta({ description: 'Optimistic-concurrency version of the form head' }),
-    updatedAt: z.string(),
-  })
-  .meta({ id: 'FormSummary' });
+/**
+ * A form's head, without its component id: `z.extend` keeps a schema's checks, so extending `FormSummary` itself would
+ * carry its `meta({ id })` over to `FormDetail`.
+ */
+const FormHead = z.object({
+  id: z.string(),
+  title: z.string(),
+  description: z.optional(z.string()),
+  status: FormStatus,
+  latestVersion: z.number().check(z.int()),
+  publishedVersion: z.optional(z.number().check(z.int())),
+  version: z.number().check(z.int(), z.meta({ description: 'Optimistic-concurrency version of the form head' })),
+  updatedAt: z.string(),
+});
 
-export const FormDetail = FormSummary.extend({
-  fields: z.array(FieldDefinition).meta({ description: 'Fields of the published version (else the latest)' }),
-  fieldsVersion: z.number().int(),
-}).meta({ id: 'FormDetail' });
+export const FormSummary = FormHead.check(z.meta({ id: 'FormSummary' }));
+
+export const FormDetail = z
+  .extend(FormHead, {
+    fields: z
+      .array(FieldDefinition)
+      .check(z.meta({ description: 'Fields of the published version (else the latest)' })),
+    fieldsVersion: z.number().check(z.int()),
+  })
+  .check(z.meta({ id: 'FormDetail' }));
 
 export const NewForm = z.object({
-  title: z.string().trim().min(3).max(200),
-  description: z.string().trim().max(2000).optional(),
+  title: z.string().check(z.trim(), z.minLength(3), z.maxLength(200)),
+  description: z.optional(z.string().check(z.trim(), z.maxLength(2000))),
   fields: FormFields,
 });
 
@@ -44,19 +52,19 @@ export const Submission = z
   .object({
     id: z.string(),
     formId: z.string(),
-    formVersion: z.number().int(),
+    formVersion: z.number().check(z.int()),
     formTitle: z.string(),
     officeCode: z.string(),
     submittedBy: z.string(),
     status: SubmissionStatus,
     values: z.record(z.string(), z.unknown()),
-    workflowId: z.string().optional().meta({ description: 'The approval workflow, pinned at submission' }),
-    workflowVersion: z.number().int().optional(),
-    round: z.number().int().optional().meta({ description: 'Approval round (1 + resubmissions)' }),
+    workflowId: z.optional(z.string()).check(z.meta({ description: 'The approval workflow, pinned at submission' })),
+    workflowVersion: z.optional(z.number().check(z.int())),
+    round: z.optional(z.number().check(z.int())).check(z.meta({ description: 'Approval round (1 + resubmissions)' })),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
-  .meta({ id: 'Submission' });
+  .check(z.meta({ id: 'Submission' }));
 
 const adminOnly = ['admin'] as const;
 const submitters = ['operator', 'admin'] as const;
@@ -79,11 +87,11 @@ export const listFormsRoute = defineRoute({
   auth: 'jwt',
   summary: 'Forms: published ones for staff, every form for admins',
   tags: ['forms'],
-  request: { query: PageQuery.extend({ status: FormStatus.optional() }) },
+  request: { query: z.extend(PageQuery, { status: z.optional(FormStatus) }) },
   responses: {
     200: {
       description: 'A page of forms',
-      body: z.object({ items: z.array(FormSummary), next: z.string().optional() }),
+      body: z.object({ items: z.array(FormSummary), next: z.optional(z.string()) }),
     },
   },
 });
@@ -96,7 +104,7 @@ export const getFormRoute = defineRoute({
   tags: ['forms'],
   request: {
     params: z.object({ formId: FormId }),
-    query: z.object({ version: z.coerce.number().int().min(1).optional() }),
+    query: z.object({ version: z.optional(z.coerce.number().check(z.int(), z.minimum(1))) }),
   },
   responses: { 200: { description: 'The form', body: FormDetail }, 404: { description: 'No such form' } },
 });
@@ -110,7 +118,11 @@ export const newFormVersionRoute = defineRoute({
   tags: ['forms'],
   request: {
     params: z.object({ formId: FormId }),
-    body: z.object({ fields: FormFields, publish: z.boolean().default(false), expectedVersion: z.number().int() }),
+    body: z.object({
+      fields: FormFields,
+      publish: z._default(z.boolean(), false),
+      expectedVersion: z.number().check(z.int()),
+    }),
   },
   responses: { 201: { description: 'The form', body: FormDetail }, 409: { description: 'Changed meanwhile' } },
 });
@@ -125,8 +137,12 @@ export const setFormStatusRoute = defineRoute({
   request: {
     params: z.object({ formId: FormId }),
     body: z.discriminatedUnion('action', [
-      z.object({ action: z.literal('publish'), version: z.number().int().min(1), expectedVersion: z.number().int() }),
-      z.object({ action: z.literal('archive'), expectedVersion: z.number().int() }),
+      z.object({
+        action: z.literal('publish'),
+        version: z.number().check(z.int(), z.minimum(1)),
+        expectedVersion: z.number().check(z.int()),
+      }),
+      z.object({ action: z.literal('archive'), expectedVersion: z.number().check(z.int()) }),
     ]),
   },
   responses: { 200: { description: 'The form', body: FormDetail }, 409: { description: 'Changed meanwhile' } },
@@ -158,11 +174,11 @@ export const listSubmissionsRoute = defineRoute({
   auth: 'jwt',
   summary: "Submissions of the caller's office, newest first (admins: any office with `?office=`)",
   tags: ['forms'],
-  request: { query: PageQuery.extend({ office: z.string().max(40).optional() }) },
+  request: { query: z.extend(PageQuery, { office: z.optional(z.string().check(z.maxLength(40))) }) },
   responses: {
     200: {
       description: 'A page of submissions',
-      body: z.object({ items: z.array(Submission), next: z.string().optional() }),
+      body: z.object({ items: z.array(Submission), next: z.optional(z.string()) }),
     },
   },
 });

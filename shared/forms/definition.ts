@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { parseNip } from '#shared/nip';
+import * as z from '#shared/zod';
 
 /** Field types a form can have. */
 export const FIELD_TYPES = [
@@ -24,103 +24,116 @@ const GROUP_BODY = String.raw`(?:[^()\\]|\\.)*`;
 const NESTED_QUANTIFIER = new RegExp(String.raw`\(${GROUP_BODY}${QUANTIFIER}${GROUP_BODY}\)${QUANTIFIER}`);
 export const catastrophic = (pattern: string): boolean => NESTED_QUANTIFIER.test(pattern);
 
-const Option = z.object({ value: z.string().min(1).max(100), label: z.string().min(1).max(200) });
+const Option = z.object({
+  value: z.string().check(z.minLength(1), z.maxLength(100)),
+  label: z.string().check(z.minLength(1), z.maxLength(200)),
+});
 
 /** One field of a form definition. Labels and help texts are in Bahasa Indonesia. */
 export const FieldDefinition = z
   .object({
-    name: z
-      .string()
-      .regex(/^[a-z][a-z0-9_]{0,39}$/, 'nama kolom: huruf kecil, angka dan garis bawah, diawali huruf')
-      .refine((name) => !['__proto__', 'constructor', 'prototype'].includes(name), 'nama kolom tidak boleh dipakai'),
-    label: z.string().min(1).max(200),
-    help: z.string().max(500).optional(),
+    name: z.string().check(
+      z.regex(/^[a-z][a-z0-9_]{0,39}$/, 'nama kolom: huruf kecil, angka dan garis bawah, diawali huruf'),
+      z.refine((name) => !['__proto__', 'constructor', 'prototype'].includes(name), 'nama kolom tidak boleh dipakai'),
+    ),
+    label: z.string().check(z.minLength(1), z.maxLength(200)),
+    help: z.optional(z.string().check(z.maxLength(500))),
     type: z.enum(FIELD_TYPES),
-    required: z.boolean().default(false),
-    min: z.number().optional(),
-    max: z.number().optional(),
-    minLength: z.number().int().min(0).optional(),
-    maxLength: z.number().int().min(1).max(10_000).optional(),
-    pattern: z.string().max(200).optional(),
-    options: z.array(Option).max(200).optional(),
+    required: z._default(z.boolean(), false),
+    min: z.optional(z.number()),
+    max: z.optional(z.number()),
+    minLength: z.optional(z.number().check(z.int(), z.minimum(0))),
+    maxLength: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(10_000))),
+    pattern: z.optional(z.string().check(z.maxLength(200))),
+    options: z.optional(z.array(Option).check(z.maxLength(200))),
   })
-  .superRefine((field, ctx) => {
-    const choice = field.type === 'select' || field.type === 'multiselect';
-    if (choice && !field.options?.length)
-      ctx.addIssue({ code: 'custom', path: ['options'], message: 'pilihan wajib diisi' });
-    if (!choice && field.options) ctx.addIssue({ code: 'custom', path: ['options'], message: 'hanya untuk pilihan' });
-    if (field.pattern) {
-      try {
-        new RegExp(field.pattern, 'u');
-        if (catastrophic(field.pattern)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['pattern'],
-            message: 'pola berisi pengulangan di dalam pengulangan, mis. (a+)+; tulis tanpa pengulangan bersarang',
-          });
+  .check(
+    z.superRefine((field, ctx) => {
+      const choice = field.type === 'select' || field.type === 'multiselect';
+      if (choice && !field.options?.length)
+        ctx.addIssue({ code: 'custom', path: ['options'], message: 'pilihan wajib diisi' });
+      if (!choice && field.options) ctx.addIssue({ code: 'custom', path: ['options'], message: 'hanya untuk pilihan' });
+      if (field.pattern) {
+        try {
+          new RegExp(field.pattern, 'u');
+          if (catastrophic(field.pattern)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['pattern'],
+              message: 'pola berisi pengulangan di dalam pengulangan, mis. (a+)+; tulis tanpa pengulangan bersarang',
+            });
+          }
+        } catch {
+          ctx.addIssue({ code: 'custom', path: ['pattern'], message: 'pola bukan ekspresi reguler yang sah' });
         }
-      } catch {
-        ctx.addIssue({ code: 'custom', path: ['pattern'], message: 'pola bukan ekspresi reguler yang sah' });
       }
-    }
-    if (field.min !== undefined && field.max !== undefined && field.min > field.max) {
-      ctx.addIssue({ code: 'custom', path: ['max'], message: 'maksimum lebih kecil dari minimum' });
-    }
-  });
+      if (field.min !== undefined && field.max !== undefined && field.min > field.max) {
+        ctx.addIssue({ code: 'custom', path: ['max'], message: 'maksimum lebih kecil dari minimum' });
+      }
+    }),
+  );
 export type FieldDefinition = z.infer<typeof FieldDefinition>;
 
 /** The fields of one version of a form (names unique). */
-export const FormFields = z
-  .array(FieldDefinition)
-  .min(1)
-  .max(100)
-  .superRefine((fields, ctx) => {
+export const FormFields = z.array(FieldDefinition).check(
+  z.minLength(1),
+  z.maxLength(100),
+  z.superRefine((fields, ctx) => {
     const seen = new Set<string>();
     fields.forEach((field, index) => {
       if (seen.has(field.name)) ctx.addIssue({ code: 'custom', path: [index, 'name'], message: 'nama kolom ganda' });
       seen.add(field.name);
     });
-  });
+  }),
+);
 
 const blankToUndefined = (value: unknown) =>
   value === null || (typeof value === 'string' && value.trim() === '') ? undefined : value;
 
+/** `z.preprocess` of the classic API (zod/mini has none): the value goes through `fn` before `schema` sees it. */
+const preprocess = <S extends z.core.$ZodType>(fn: (value: unknown) => unknown, schema: S) =>
+  z.pipe(z.transform(fn), schema);
+
 /** The zod schema of one field's value, as submitted by JSON clients or urlencoded forms (strings). */
-const fieldSchema = (field: FieldDefinition, today: () => Date): z.ZodType => {
+const fieldSchema = (field: FieldDefinition, today: () => Date): z.core.$ZodType => {
   const maxLength = field.maxLength ?? (field.type === 'longtext' ? 5_000 : 500);
   const text = () => {
-    let schema = z.string().trim().max(maxLength);
-    if (field.minLength) schema = schema.min(field.minLength);
-    if (field.pattern) schema = schema.regex(new RegExp(field.pattern, 'u'), 'format tidak sesuai');
-    return schema;
+    const checks: z.core.$ZodCheck<string>[] = [z.trim(), z.maxLength(maxLength)];
+    if (field.minLength) checks.push(z.minLength(field.minLength));
+    if (field.pattern) checks.push(z.regex(new RegExp(field.pattern, 'u'), 'format tidak sesuai'));
+    return z.string().check(...checks);
   };
   switch (field.type) {
     case 'text':
     case 'longtext':
       return text();
     case 'email':
-      return z.string().trim().toLowerCase().max(254).pipe(z.email('alamat email tidak sah'));
+      return z.pipe(z.string().check(z.trim(), z.toLowerCase(), z.maxLength(254)), z.email('alamat email tidak sah'));
     case 'phone':
-      return z
-        .string()
-        .trim()
-        .transform((v) => v.replace(/[\s-]/g, '').replace(/^\+?62/, '0'))
-        .pipe(z.string().regex(/^08\d{7,11}$/, 'nomor telepon seluler tidak sah (contoh 081234567890)'));
+      return z.pipe(
+        z.pipe(
+          z.string().check(z.trim()),
+          z.transform((v: string) => v.replace(/[\s-]/g, '').replace(/^\+?62/, '0')),
+        ),
+        z.string().check(z.regex(/^08\d{7,11}$/, 'nomor telepon seluler tidak sah (contoh 081234567890)')),
+      );
     case 'nip':
-      return z
-        .string()
-        .trim()
-        .transform((value, ctx) => {
+      return z.pipe(
+        z.string().check(z.trim()),
+        z.transform((value: string, ctx) => {
           const parsed = parseNip(value, today());
           if (parsed.ok) return parsed.value.nip;
-          ctx.addIssue({ code: 'custom', message: parsed.problem.message });
+          // zod/mini's transform context has no addIssue: the issue is pushed as the classic API's addIssue did
+          ctx.issues.push({ code: 'custom', message: parsed.problem.message, input: value });
           return z.NEVER;
-        });
+        }),
+      );
     case 'number': {
-      let schema = z.coerce.number({ error: 'harus berupa angka' }).finite();
-      if (field.min !== undefined) schema = schema.min(field.min);
-      if (field.max !== undefined) schema = schema.max(field.max);
-      return schema;
+      // zod 4's numbers refuse Infinity by themselves (the classic API's `.finite()` did nothing)
+      const checks: z.core.$ZodCheck<number>[] = [];
+      if (field.min !== undefined) checks.push(z.minimum(field.min));
+      if (field.max !== undefined) checks.push(z.maximum(field.max));
+      return z.coerce.number({ error: 'harus berupa angka' }).check(...checks);
     }
     case 'date':
       return z.iso.date('tanggal harus berformat TTTT-BB-HH');
@@ -130,9 +143,10 @@ const fieldSchema = (field: FieldDefinition, today: () => Date): z.ZodType => {
       const one = z.enum(field.options!.map((o) => o.value) as [string, ...string[]], {
         error: 'pilihan tidak tersedia',
       });
-      let schema = z.preprocess((v) => (typeof v === 'string' ? [v] : v), z.array(one));
-      if (field.required) schema = z.preprocess((v) => (typeof v === 'string' ? [v] : v), z.array(one).min(1));
-      return schema;
+      const toArray = (v: unknown) => (typeof v === 'string' ? [v] : v);
+      return field.required
+        ? preprocess(toArray, z.array(one).check(z.minLength(1)))
+        : preprocess(toArray, z.array(one));
     }
   }
 };
@@ -149,8 +163,8 @@ export const compileForm = (fields: FieldDefinition[], today: () => Date = () =>
         return [
           field.name,
           field.required
-            ? z.preprocess(blankToUndefined, schema.optional()).refine((v) => v !== undefined, 'wajib diisi')
-            : z.preprocess(blankToUndefined, schema.optional()),
+            ? preprocess(blankToUndefined, z.optional(schema)).check(z.refine((v) => v !== undefined, 'wajib diisi'))
+            : preprocess(blankToUndefined, z.optional(schema)),
         ];
       }),
     ),

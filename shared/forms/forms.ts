@@ -1,5 +1,4 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type * as z from 'zod';
 import { decodeCursor, encodeCursor } from '#shared/db/cursor';
 import { createOrReplay, idTaken, sameAsStored } from '#shared/db/keyed-create';
 import {
@@ -14,6 +13,7 @@ import { type TransactionItem, transact } from '#shared/db/transact';
 import { ConflictError, InvalidError, NotFoundError } from '#shared/errors';
 import { deliverAfterCommit } from '#shared/mail/outbox';
 import { hooksFor } from '#shared/workflow/hooks';
+import type * as z from '#shared/zod';
 import type { FormDetail, FormSummary, NewForm, Submission } from './contracts.ts';
 import { compileForm, type FieldDefinition } from './definition.ts';
 

@@ -1,4 +1,7 @@
-import type { ZodType } from 'zod';
+import type * as z from '#shared/zod';
+
+/** Any zod schema (zod/mini's, or the classic API's while a module still builds with it). */
+type Schema = z.core.$ZodType;
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -14,7 +17,7 @@ export type RouteAuth = 'public' | 'jwt' | 'session';
 export interface ResponseContract {
   description: string;
   contentType?: string;
-  body?: ZodType;
+  body?: Schema;
 }
 
 /**
@@ -36,7 +39,7 @@ export interface RouteContract {
   idempotent?: boolean;
   /** Per-client limits of a public route (requests per minute, per WIB day). @default none */
   rateLimit?: { perMinute: number; perDay?: number };
-  request?: { params?: ZodType; query?: ZodType; body?: ZodType; bodyContentType?: string };
+  request?: { params?: Schema; query?: Schema; body?: Schema; bodyContentType?: string };
   responses: Record<number, ResponseContract>;
 }
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#shared/zod';
 import type { RouteContract } from './contract.ts';
 
 type JsonSchema = Record<string, unknown>;
@@ -23,7 +23,11 @@ const problemSchema: JsonSchema = {
 };
 
 /** JSON Schema of a zod schema; schemas with a `.meta({ id })` become shared components. */
-const schemaOf = (schema: z.ZodType, components: Record<string, JsonSchema>, io: 'input' | 'output'): JsonSchema => {
+const schemaOf = (
+  schema: z.core.$ZodType,
+  components: Record<string, JsonSchema>,
+  io: 'input' | 'output',
+): JsonSchema => {
   const id = z.globalRegistry.get(schema)?.id;
   const json = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as JsonSchema;
   delete json.$schema;

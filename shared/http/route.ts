@@ -2,17 +2,17 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type * as z from 'zod';
 import { invocationDeadline } from '#shared/aws/deadline';
 import { logger, metrics } from '#shared/observability';
 import type { SafeHtml } from '#shared/pages/html';
+import * as z from '#shared/zod';
 import { authenticate, type Caller } from './auth.ts';
 import { parseBody } from './body.ts';
 import type { RouteContract } from './contract.ts';
 import { errorResponse, securityHeaders } from './errors.ts';
 import { type FieldError, HttpProblem } from './problem.ts';
 
-type Infer<S> = S extends z.ZodType ? z.output<S> : undefined;
+type Infer<S> = S extends z.core.$ZodType ? z.output<S> : undefined;
 
 /** What a route implementation receives: validated input and, on staff routes, the caller. */
 export interface RouteInput<R extends RouteContract> {
@@ -38,7 +38,7 @@ export type RouteResult =
 export const isHtmlRoute = (route: RouteContract): boolean =>
   Object.values(route.responses).some((r) => r.contentType?.startsWith('text/html'));
 
-const fieldErrors = (where: 'path' | 'query' | 'body', error: z.ZodError): FieldError[] =>
+const fieldErrors = (where: 'path' | 'query' | 'body', error: z.core.$ZodError): FieldError[] =>
   error.issues.map((issue) => ({
     field: issue.path.map(String).join('.'),
     in: where,
@@ -48,12 +48,12 @@ const fieldErrors = (where: 'path' | 'query' | 'body', error: z.ZodError): Field
 /** Parses one part of the request with its schema; collects field errors instead of throwing at the first. */
 const parsePart = (
   where: 'path' | 'query' | 'body',
-  schema: z.ZodType | undefined,
+  schema: z.core.$ZodType | undefined,
   value: unknown,
   errors: FieldError[],
 ): unknown => {
   if (!schema) return undefined;
-  const result = schema.safeParse(value);
+  const result = z.safeParse(schema, value);
   if (result.success) return result.data;
   errors.push(...fieldErrors(where, result.error));
   return undefined;

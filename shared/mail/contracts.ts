@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { defineRoute } from '#shared/http/contract';
+import * as z from '#shared/zod';
 import { MAIL_STATUSES } from './outbox.ts';
 
 /** Routes for admins over the mail outbox: what failed or bounced, and sending it again. */
@@ -14,21 +14,21 @@ export const MailSummarySchema = z
     subject: z.string(),
     to: z.array(z.string()),
     cc: z.array(z.string()),
-    attempts: z.number().int(),
-    lastError: z.string().optional(),
+    attempts: z.int(),
+    lastError: z.optional(z.string()),
     createdAt: z.string(),
     updatedAt: z.string(),
-    sentAt: z.string().optional(),
-    failedAt: z.string().optional(),
-    feedbackAt: z.string().optional(),
-    bouncedRecipients: z.array(z.string()).optional(),
-    complainedRecipients: z.array(z.string()).optional(),
-    skippedRecipients: z.array(z.string()).optional(),
+    sentAt: z.optional(z.string()),
+    failedAt: z.optional(z.string()),
+    feedbackAt: z.optional(z.string()),
+    bouncedRecipients: z.optional(z.array(z.string())),
+    complainedRecipients: z.optional(z.array(z.string())),
+    skippedRecipients: z.optional(z.array(z.string())),
     hasBody: z
       .boolean()
-      .meta({ description: 'False once the body of mail carrying a secret was dropped after sending' }),
+      .check(z.meta({ description: 'False once the body of mail carrying a secret was dropped after sending' })),
   })
-  .meta({ id: 'MailSummary', description: 'An outbox mail without its body (bodies may hold link tokens)' });
+  .check(z.meta({ id: 'MailSummary', description: 'An outbox mail without its body (bodies may hold link tokens)' }));
 
 const refused = {
   401: { description: 'No valid bearer token' },
@@ -44,17 +44,20 @@ export const listMailRoute = defineRoute({
   tags,
   request: {
     query: z.object({
-      status: z
-        .enum(MAIL_STATUSES, { error: `Status harus salah satu dari: ${MAIL_STATUSES.join(', ')}` })
-        .default('failed'),
-      limit: z.coerce.number().int().min(1).max(100).default(25),
-      cursor: z.string().max(2000).optional().meta({ description: 'The `next` of the previous page' }),
+      status: z._default(
+        z.enum(MAIL_STATUSES, { error: `Status harus salah satu dari: ${MAIL_STATUSES.join(', ')}` }),
+        'failed',
+      ),
+      limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 25),
+      cursor: z
+        .optional(z.string().check(z.maxLength(2000)))
+        .check(z.meta({ description: 'The `next` of the previous page' })),
     }),
   },
   responses: {
     200: {
       description: 'One page of mail; `next` is the cursor of the next page',
-      body: z.object({ mail: z.array(MailSummarySchema), next: z.string().optional() }),
+      body: z.object({ mail: z.array(MailSummarySchema), next: z.optional(z.string()) }),
     },
     422: { description: 'Unknown status, or a cursor this listing did not hand out' },
     ...refused,
@@ -71,7 +74,7 @@ export const resendMailRoute = defineRoute({
     'retries it otherwise). Refused while a recipient is suppressed after a bounce or complaint.',
   tags,
   request: {
-    params: z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'ID surat tidak valid') }),
+    params: z.object({ id: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,128}$/, 'ID surat tidak valid')) }),
   },
   responses: {
     200: {

@@ -1,7 +1,7 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import { mailKey, mailKeys } from '#shared/db/keys';
 import { isConditionFailure } from '#shared/db/transact';
+import * as z from '#shared/zod';
 import { type MailStore, normalizeAddress, suppressRecipient } from './suppression.ts';
 
 /**
@@ -10,40 +10,34 @@ import { type MailStore, normalizeAddress, suppressRecipient } from './suppressi
  * `complaint`).
  */
 
-const recipients = z.array(z.object({ emailAddress: z.string().min(3) }).loose());
+const recipients = z.array(z.looseObject({ emailAddress: z.string().check(z.minLength(3)) }));
 
 /** The parts of an SES event-publishing record this code reads; anything else passes through unread. */
-export const SesEventRecord = z
-  .object({
-    eventType: z.string(),
-    mail: z
-      .object({
-        messageId: z.string(),
-        timestamp: z.string().optional(),
-        tags: z.record(z.string(), z.array(z.string())).optional(),
-      })
-      .loose(),
-    bounce: z
-      .object({
-        bounceType: z.string(),
-        bounceSubType: z.string().optional(),
-        bouncedRecipients: recipients,
-        timestamp: z.string(),
-        feedbackId: z.string().optional(),
-      })
-      .loose()
-      .optional(),
-    complaint: z
-      .object({
-        complainedRecipients: recipients,
-        timestamp: z.string(),
-        feedbackId: z.string().optional(),
-        complaintFeedbackType: z.string().optional(),
-      })
-      .loose()
-      .optional(),
-  })
-  .loose();
+export const SesEventRecord = z.looseObject({
+  eventType: z.string(),
+  mail: z.looseObject({
+    messageId: z.string(),
+    timestamp: z.optional(z.string()),
+    tags: z.optional(z.record(z.string(), z.array(z.string()))),
+  }),
+  bounce: z.optional(
+    z.looseObject({
+      bounceType: z.string(),
+      bounceSubType: z.optional(z.string()),
+      bouncedRecipients: recipients,
+      timestamp: z.string(),
+      feedbackId: z.optional(z.string()),
+    }),
+  ),
+  complaint: z.optional(
+    z.looseObject({
+      complainedRecipients: recipients,
+      timestamp: z.string(),
+      feedbackId: z.optional(z.string()),
+      complaintFeedbackType: z.optional(z.string()),
+    }),
+  ),
+});
 export type SesEventRecord = z.infer<typeof SesEventRecord>;
 
 /** What one SES event did. */

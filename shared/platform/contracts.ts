@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { defineRoute } from '#shared/http/contract';
+import * as z from '#shared/zod';
 
 export const Health = z
   .object({
@@ -8,17 +8,17 @@ export const Health = z
     checks: z.object({ table: z.enum(['ok', 'unreachable']) }),
     time: z.iso.datetime({ offset: true }),
   })
-  .meta({ id: 'Health' });
+  .check(z.meta({ id: 'Health' }));
 
 export const Caller = z
   .object({
     sub: z.string(),
     name: z.string(),
     email: z.string(),
-    officeCode: z.string().meta({ description: 'The office the directory places this staff member in' }),
+    officeCode: z.string().check(z.meta({ description: 'The office the directory places this staff member in' })),
     groups: z.array(z.enum(['admin', 'operator', 'unit-head'])),
   })
-  .meta({ id: 'Caller' });
+  .check(z.meta({ id: 'Caller' }));
 
 export const healthRoute = defineRoute({
   method: 'GET',

@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import type * as z from 'zod';
+import type * as z from '#shared/zod';
 import type { Health } from './contracts.ts';
 
 /** What the health check needs from the table: one consistent point read. */

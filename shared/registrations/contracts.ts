@@ -1,12 +1,12 @@
-import * as z from 'zod';
 import { defineRoute } from '#shared/http/contract';
+import * as z from '#shared/zod';
 
 /**
  * Training registrations (Diklat): trainings with batches (angkatan), nominations as form submissions through the
  * approval engine, seats and a waitlist, attendance and participant exports.
  */
 
-const Ulid = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'id tidak dikenal');
+const Ulid = z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'id tidak dikenal'));
 const IsoDate = z.iso.date('Tanggal harus berbentuk YYYY-MM-DD');
 const tags = ['registrations'];
 const adminOnly = ['admin'] as const;
@@ -37,93 +37,91 @@ const sectorValues = SECTORS.map((s) => s.value) as [string, ...string[]];
 
 export const BatchInput = z
   .object({
-    name: z.string().trim().min(1).max(100).meta({ example: 'Angkatan I' }),
-    capacity: z.number().int().min(1).max(10_000),
-    sessionDays: z.array(IsoDate).min(1).max(60).meta({ description: 'Session days (WIB dates), in order' }),
-    venue: z.string().trim().min(1).max(300),
-    whatToBring: z.string().trim().max(2000).optional(),
-    registrationOpens: IsoDate.meta({ description: 'First WIB day nominations are accepted' }),
-    registrationCloses: IsoDate.meta({ description: 'Last WIB day nominations are accepted' }),
+    name: z.string().check(z.trim(), z.minLength(1), z.maxLength(100), z.meta({ example: 'Angkatan I' })),
+    capacity: z.number().check(z.int(), z.minimum(1), z.maximum(10_000)),
+    sessionDays: z
+      .array(IsoDate)
+      .check(z.minLength(1), z.maxLength(60), z.meta({ description: 'Session days (WIB dates), in order' })),
+    venue: z.string().check(z.trim(), z.minLength(1), z.maxLength(300)),
+    whatToBring: z.optional(z.string().check(z.trim(), z.maxLength(2000))),
+    registrationOpens: IsoDate.check(z.meta({ description: 'First WIB day nominations are accepted' })),
+    registrationCloses: IsoDate.check(z.meta({ description: 'Last WIB day nominations are accepted' })),
     promotionCutoffDays: z
-      .number()
-      .int()
-      .min(0)
-      .max(60)
-      .default(3)
-      .meta({ description: 'No promotion from the waitlist this many days before the first session day' }),
+      ._default(z.number().check(z.int(), z.minimum(0), z.maximum(60)), 3)
+      .check(z.meta({ description: 'No promotion from the waitlist this many days before the first session day' })),
     attendanceThreshold: z
-      .number()
-      .int()
-      .min(1)
-      .max(100)
-      .default(80)
-      .meta({ description: 'Percent of session days attended for the certificate' }),
+      ._default(z.number().check(z.int(), z.minimum(1), z.maximum(100)), 80)
+      .check(z.meta({ description: 'Percent of session days attended for the certificate' })),
   })
-  .superRefine((batch, ctx) => {
-    if (batch.registrationCloses < batch.registrationOpens) {
-      ctx.addIssue({ code: 'custom', path: ['registrationCloses'], message: 'penutupan sebelum pembukaan' });
-    }
-    const sorted = [...batch.sessionDays].sort();
-    if (new Set(sorted).size !== sorted.length || sorted.some((d, i) => d !== batch.sessionDays[i])) {
-      ctx.addIssue({ code: 'custom', path: ['sessionDays'], message: 'hari sesi harus urut dan tidak berulang' });
-    }
-    if (batch.registrationCloses >= batch.sessionDays[0]!) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['registrationCloses'],
-        message: 'pendaftaran harus tutup sebelum hari pertama',
-      });
-    }
-  });
+  .check(
+    z.superRefine((batch, ctx) => {
+      if (batch.registrationCloses < batch.registrationOpens) {
+        ctx.addIssue({ code: 'custom', path: ['registrationCloses'], message: 'penutupan sebelum pembukaan' });
+      }
+      const sorted = [...batch.sessionDays].sort();
+      if (new Set(sorted).size !== sorted.length || sorted.some((d, i) => d !== batch.sessionDays[i])) {
+        ctx.addIssue({ code: 'custom', path: ['sessionDays'], message: 'hari sesi harus urut dan tidak berulang' });
+      }
+      if (batch.registrationCloses >= batch.sessionDays[0]!) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['registrationCloses'],
+          message: 'pendaftaran harus tutup sebelum hari pertama',
+        });
+      }
+    }),
+  );
 
 export const NewTraining = z.object({
-  title: z.string().trim().min(3).max(300),
-  description: z.string().trim().max(5000).optional(),
-  organiser: z.string().trim().min(1).max(200).default('BKPSDM'),
+  title: z.string().check(z.trim(), z.minLength(3), z.maxLength(300)),
+  description: z.optional(z.string().check(z.trim(), z.maxLength(5000))),
+  organiser: z._default(z.string().check(z.trim(), z.minLength(1), z.maxLength(200)), 'BKPSDM'),
   /** The unit whose head approves after the nominating office's head. */
-  approvingUnit: z.string().trim().min(1).max(40).default('BKPSDM'),
+  approvingUnit: z._default(z.string().check(z.trim(), z.minLength(1), z.maxLength(40)), 'BKPSDM'),
   eligibility: z.object({
-    sectors: z.array(z.enum(sectorValues)).min(1),
-    levels: z.array(z.enum(levelValues)).min(1),
-    officeTypes: z.array(z.string().min(1).max(40)).min(1).meta({ description: 'Unit types (dinas, puskesmas, ...)' }),
+    sectors: z.array(z.enum(sectorValues)).check(z.minLength(1)),
+    levels: z.array(z.enum(levelValues)).check(z.minLength(1)),
+    officeTypes: z
+      .array(z.string().check(z.minLength(1), z.maxLength(40)))
+      .check(z.minLength(1), z.meta({ description: 'Unit types (dinas, puskesmas, ...)' })),
   }),
-  batches: z.array(BatchInput).min(1).max(20),
+  batches: z.array(BatchInput).check(z.minLength(1), z.maxLength(20)),
 });
 export type NewTraining = z.output<typeof NewTraining>;
 
 export const BatchView = z
   .object({
-    batch: z.number().int(),
+    batch: z.int(),
     name: z.string(),
-    capacity: z.number().int(),
-    seatsTaken: z.number().int(),
-    remainingSeats: z.number().int(),
-    waitlistLength: z.number().int(),
+    capacity: z.int(),
+    seatsTaken: z.int(),
+    remainingSeats: z.int(),
+    waitlistLength: z.int(),
     sessionDays: z.array(z.string()),
     venue: z.string(),
-    whatToBring: z.string().optional(),
+    whatToBring: z.optional(z.string()),
     registrationOpens: z.string(),
     registrationCloses: z.string(),
-    registrationOpen: z.boolean().meta({ description: 'Nominations accepted now' }),
-    promotionCutoffDays: z.number().int(),
-    attendanceThreshold: z.number().int(),
+    registrationOpen: z.boolean().check(z.meta({ description: 'Nominations accepted now' })),
+    promotionCutoffDays: z.int(),
+    attendanceThreshold: z.int(),
   })
-  .meta({ id: 'TrainingBatch' });
+  .check(z.meta({ id: 'TrainingBatch' }));
 
 export const TrainingView = z
   .object({
     id: z.string(),
     title: z.string(),
-    description: z.string().optional(),
+    description: z.optional(z.string()),
     organiser: z.string(),
     approvingUnit: z.string(),
     status: z.enum(['draft', 'published', 'closed']),
     eligibility: NewTraining.shape.eligibility,
-    formId: z.string().meta({ description: 'The registration form: nominate by submitting it' }),
+    formId: z.string().check(z.meta({ description: 'The registration form: nominate by submitting it' })),
     workflowId: z.string(),
     batches: z.array(BatchView),
   })
-  .meta({ id: 'Training' });
+  .check(z.meta({ id: 'Training' }));
 
 export const RegistrationStatus = z.enum(['pending', 'confirmed', 'waitlisted', 'rejected', 'withdrawn', 'cancelled']);
 
@@ -131,23 +129,23 @@ export const RegistrationView = z
   .object({
     submissionId: z.string(),
     trainingId: z.string(),
-    batch: z.number().int(),
+    batch: z.int(),
     status: RegistrationStatus,
     name: z.string(),
-    nip: z.string().meta({ description: 'Masked unless the viewer is BKPSDM' }),
+    nip: z.string().check(z.meta({ description: 'Masked unless the viewer is BKPSDM' })),
     position: z.string(),
     level: z.string(),
     sector: z.string(),
     officeCode: z.string(),
-    seatNo: z.number().int().optional(),
-    waitlistPosition: z.number().int().optional(),
-    attendedDays: z.number().int(),
+    seatNo: z.optional(z.int()),
+    waitlistPosition: z.optional(z.int()),
+    attendedDays: z.int(),
     certificateEligible: z.boolean(),
   })
-  .meta({ id: 'Registration' });
+  .check(z.meta({ id: 'Registration' }));
 
 const TrainingParams = z.object({ trainingId: Ulid });
-const BatchParams = TrainingParams.extend({ batch: z.coerce.number().int().min(1).max(20) });
+const BatchParams = z.extend(TrainingParams, { batch: z.coerce.number().check(z.int(), z.minimum(1), z.maximum(20)) });
 
 export const createTrainingRoute = defineRoute({
   method: 'POST',
@@ -169,7 +167,7 @@ export const listTrainingsRoute = defineRoute({
   auth: 'jwt',
   summary: 'Published trainings with remaining seats and waitlist length per batch (admins: `?status=`)',
   tags,
-  request: { query: z.object({ status: z.enum(['draft', 'published', 'closed']).default('published') }) },
+  request: { query: z.object({ status: z._default(z.enum(['draft', 'published', 'closed']), 'published') }) },
   responses: { 200: { description: 'Trainings', body: z.object({ items: z.array(TrainingView) }) } },
 });
 
@@ -201,7 +199,10 @@ export const setCapacityRoute = defineRoute({
   roles: adminOnly,
   summary: 'Change a batch capacity: raising it promotes from the waitlist; below the seats taken is refused',
   tags,
-  request: { params: BatchParams, body: z.object({ capacity: z.number().int().min(1).max(10_000) }) },
+  request: {
+    params: BatchParams,
+    body: z.object({ capacity: z.number().check(z.int(), z.minimum(1), z.maximum(10_000)) }),
+  },
   responses: {
     200: {
       description: 'The batch, and who was promoted',
@@ -217,7 +218,7 @@ export const listRegistrationsRoute = defineRoute({
   auth: 'jwt',
   summary: "Nominations of the caller's office with status, seat and waitlist position (admins: all, or `?office=`)",
   tags,
-  request: { params: TrainingParams, query: z.object({ office: z.string().max(40).optional() }) },
+  request: { params: TrainingParams, query: z.object({ office: z.optional(z.string().check(z.maxLength(40))) }) },
   responses: { 200: { description: 'Registrations', body: z.object({ items: z.array(RegistrationView) }) } },
 });
 
@@ -230,7 +231,7 @@ export const cancelRegistrationRoute = defineRoute({
   tags,
   request: {
     params: z.object({ submissionId: Ulid }),
-    body: z.object({ reason: z.string().trim().max(1000).optional() }),
+    body: z.object({ reason: z.optional(z.string().check(z.trim(), z.maxLength(1000))) }),
   },
   responses: {
     200: { description: 'Cancelled', body: RegistrationView },
@@ -247,12 +248,15 @@ export const recordAttendanceRoute = defineRoute({
   tags,
   request: {
     params: BatchParams,
-    body: z.object({ date: IsoDate, nips: z.array(z.string().max(40)).min(1).max(2000) }),
+    body: z.object({
+      date: IsoDate,
+      nips: z.array(z.string().check(z.maxLength(40))).check(z.minLength(1), z.maxLength(2000)),
+    }),
   },
   responses: {
     200: {
       description: 'Recorded; NIPs that are no confirmed participant of the batch are listed (masked)',
-      body: z.object({ recorded: z.number().int(), notParticipants: z.array(z.string()) }),
+      body: z.object({ recorded: z.int(), notParticipants: z.array(z.string()) }),
     },
     422: { description: 'Not a session day of the batch' },
   },
@@ -266,7 +270,7 @@ export const participantsRoute = defineRoute({
     'Participants (by seat) and the waitlist (in order) with attendance and certificate eligibility; `?format=csv` ' +
     'for CSV. Operators see their office only; NIPs are masked unless the viewer is BKPSDM',
   tags,
-  request: { params: BatchParams, query: z.object({ format: z.enum(['json', 'csv']).default('json') }) },
+  request: { params: BatchParams, query: z.object({ format: z._default(z.enum(['json', 'csv']), 'json') }) },
   responses: {
     200: {
       description: 'Participants',

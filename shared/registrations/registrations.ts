@@ -1,6 +1,5 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
-import type * as z from 'zod';
 import { nipHmacKey } from '#shared/aws/secrets';
 import { queryAll } from '#shared/db/batch';
 import {
@@ -17,6 +16,7 @@ import { maskNip } from '#shared/directory/people';
 import { ConflictError, InvalidError, NotFoundError } from '#shared/errors';
 import { deliverAfterCommit, outboxPut } from '#shared/mail/outbox';
 import { nipHash, normalizeNip } from '#shared/nip-hash';
+import type * as z from '#shared/zod';
 import type { RegistrationView } from './contracts.ts';
 import { type Nominee, nomineeMail } from './mail.ts';
 import {

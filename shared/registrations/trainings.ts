@@ -1,5 +1,4 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type * as z from 'zod';
 import { createOrReplay, idTaken, sameAsStored } from '#shared/db/keyed-create';
 import { batchKeys, trainingKeys } from '#shared/db/keys';
 import { transact } from '#shared/db/transact';
@@ -9,6 +8,7 @@ import { newFormItems } from '#shared/forms/forms';
 import { wibDayNumber, wibDayStart } from '#shared/time';
 import type { WorkflowDefinition } from '#shared/workflow/definition';
 import { newWorkflowItems } from '#shared/workflow/definitions';
+import type * as z from '#shared/zod';
 import { type BatchView, type NewTraining, POSITION_LEVELS, SECTORS, type TrainingView } from './contracts.ts';
 
 /** Where trainings live. */

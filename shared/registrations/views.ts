@@ -1,9 +1,9 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type * as z from 'zod';
 import { queryAll } from '#shared/db/batch';
 import { registrationKeys } from '#shared/db/keys';
 import type { ExportSheet } from '#shared/exports/sheets';
 import type { Caller } from '#shared/http/auth';
+import type * as z from '#shared/zod';
 import type { RegistrationView } from './contracts.ts';
 import { attendanceOf, batchRegistrations, officeRegistrations, type RegistrationItem } from './registrations.ts';
 import {

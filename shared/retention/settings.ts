@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#shared/zod';
 
 /**
  * How long abdi keeps records about people, in days, per deployment stage: the CDK context `retention` (cdk.json,
@@ -27,12 +27,12 @@ export const DEFAULT_RETENTION: Readonly<RetentionSettings> = {
 };
 
 // At least a month: a setting written in years instead of days (5 for 1826) must not wipe a month's work.
-const Days = z.number().int().min(30).max(36_500);
+const Days = z.number().check(z.int(), z.minimum(30), z.maximum(36_500));
 
 const Overrides = z.strictObject({
-  surveyResponsesDays: Days.optional(),
-  submissionsDays: Days.optional(),
-  auditDays: Days.optional(),
+  surveyResponsesDays: z.optional(Days),
+  submissionsDays: z.optional(Days),
+  auditDays: z.optional(Days),
 });
 
 /** The context value: settings per stage, e.g. `{ "prod": { "submissionsDays": 1826 } }`. */
@@ -43,7 +43,7 @@ const RetentionContext = z.record(z.string(), Overrides);
  * @throws Error naming the setting for a malformed value
  */
 export const retentionOf = (context: unknown, stage: string): RetentionSettings => {
-  const parsed = RetentionContext.optional().safeParse(context);
+  const parsed = z.optional(RetentionContext).safeParse(context);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new Error(`context retention.${issue.path.join('.')}: ${issue.message}`);

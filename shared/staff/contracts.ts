@@ -1,7 +1,7 @@
-import * as z from 'zod';
 import { PageQuery } from '#shared/directory/paging';
 import { UnitCode } from '#shared/directory/schemas';
 import { defineRoute } from '#shared/http/contract';
+import * as z from '#shared/zod';
 
 /**
  * Staff accounts, for admins: invitations (a user pool user, its groups and a directory entry), listings, disabling
@@ -17,43 +17,56 @@ const ROLES = ['admin', 'operator', 'unit-head'] as const;
 export const StaffGroup = z.enum(ROLES, { error: `Peran harus salah satu dari: ${ROLES.join(', ')}` });
 
 const StaffGroups = z
-  .array(StaffGroup)
-  .min(1, 'Pilih paling sedikit satu peran')
-  .max(ROLES.length)
-  .transform((groups) => [...new Set(groups)])
-  .meta({ description: 'Cognito groups: admin, operator, unit-head' });
+  .pipe(
+    z.array(StaffGroup).check(z.minLength(1, 'Pilih paling sedikit satu peran'), z.maxLength(ROLES.length)),
+    z.transform((groups: z.output<typeof StaffGroup>[]) => [...new Set(groups)]),
+  )
+  .check(z.meta({ description: 'Cognito groups: admin, operator, unit-head' }));
 
 export const StaffInvitation = z
   .object({
     email: z
-      .email('Alamat email tidak valid')
-      .max(254)
-      .transform((email) => email.toLowerCase())
-      .meta({ description: 'Where Cognito sends the invitation; the staff member signs in with it' }),
-    name: z.string().trim().min(3, 'Nama paling sedikit 3 karakter').max(200, 'Nama paling banyak 200 karakter'),
-    officeCode: UnitCode.meta({ description: 'An active unit of the directory: the office the member works for' }),
+      .pipe(
+        z.email('Alamat email tidak valid').check(z.maxLength(254)),
+        z.transform((email: string) => email.toLowerCase()),
+      )
+      .check(z.meta({ description: 'Where Cognito sends the invitation; the staff member signs in with it' })),
+    name: z
+      .string()
+      .check(
+        z.trim(),
+        z.minLength(3, 'Nama paling sedikit 3 karakter'),
+        z.maxLength(200, 'Nama paling banyak 200 karakter'),
+      ),
+    officeCode: UnitCode.check(
+      z.meta({ description: 'An active unit of the directory: the office the member works for' }),
+    ),
     groups: StaffGroups,
   })
-  .meta({ id: 'StaffInvitation' });
+  .check(z.meta({ id: 'StaffInvitation' }));
 
 export const StaffMemberSchema = z
   .object({
-    sub: z.string().meta({ description: 'The Cognito `sub`: the key of the member' }),
+    sub: z.string().check(z.meta({ description: 'The Cognito `sub`: the key of the member' })),
     name: z.string(),
     email: z.string(),
     officeCode: z.string(),
-    groups: z.array(z.string()).meta({ description: 'As last set through this API (tokens carry the pool’s)' }),
+    groups: z
+      .array(z.string())
+      .check(z.meta({ description: 'As last set through this API (tokens carry the pool’s)' })),
     status: z.enum(['active', 'disabled']),
     createdAt: z.string(),
-    updatedAt: z.string().optional(),
+    updatedAt: z.optional(z.string()),
   })
-  .meta({ id: 'StaffMember' });
+  .check(z.meta({ id: 'StaffMember' }));
 
 const StaffParams = z.object({
   sub: z
     .string()
-    .regex(/^[A-Za-z0-9_-]{1,128}$/, 'ID staf tidak valid')
-    .meta({ description: 'The Cognito `sub` of the member' }),
+    .check(
+      z.regex(/^[A-Za-z0-9_-]{1,128}$/, 'ID staf tidak valid'),
+      z.meta({ description: 'The Cognito `sub` of the member' }),
+    ),
 });
 
 const refused = {
@@ -78,7 +91,9 @@ export const inviteStaffRoute = defineRoute({
       description: 'Invited (or an earlier attempt of the same invitation completed)',
       body: z.object({
         member: StaffMemberSchema,
-        invitationSent: z.boolean().meta({ description: 'False when the user existed already: no email this time' }),
+        invitationSent: z
+          .boolean()
+          .check(z.meta({ description: 'False when the user existed already: no email this time' })),
       }),
     },
     409: { description: 'The email belongs to a staff member with other data, or the key is in use' },
@@ -94,11 +109,11 @@ export const listStaffRoute = defineRoute({
   roles: ['admin'],
   summary: 'Staff members by name: all, or those of one office',
   tags,
-  request: { query: PageQuery.extend({ officeCode: UnitCode.optional() }) },
+  request: { query: z.extend(PageQuery, { officeCode: z.optional(UnitCode) }) },
   responses: {
     200: {
       description: 'One page of staff; `next` is the cursor of the next page',
-      body: z.object({ staff: z.array(StaffMemberSchema), next: z.string().optional() }),
+      body: z.object({ staff: z.array(StaffMemberSchema), next: z.optional(z.string()) }),
     },
     ...refused,
   },

@@ -1,6 +1,6 @@
-import * as z from 'zod';
 import { UnitCode } from '#shared/directory/schemas';
 import { defineRoute } from '#shared/http/contract';
+import * as z from '#shared/zod';
 import { PeriodKey } from './periods.ts';
 import {
   ExportQuery,
@@ -76,8 +76,8 @@ export const setSurveyPopulationRoute = defineRoute({
       body: z.object({
         unitCode: z.string(),
         period: z.string(),
-        population: z.number().int(),
-        minimumSample: z.number().int(),
+        population: z.int(),
+        minimumSample: z.int(),
       }),
     },
     404: { description: 'No such unit' },

@@ -1,9 +1,9 @@
 import { ulid } from 'ulid';
-import * as z from 'zod';
 import type { Unit } from '#shared/directory/schemas';
 import { UnitCode } from '#shared/directory/schemas';
 import { type Documents, getUnit } from '#shared/directory/units';
 import { ConflictError, type DomainFieldError, InvalidError, NotFoundError } from '#shared/errors';
+import * as z from '#shared/zod';
 import { DEFAULT_INSTRUMENT, type Instrument, instrumentOf } from './instrument.ts';
 import { RESPONDENT_FIELDS, SUGGESTION_MAX, SurveyResponseInput, TicketCode } from './response-schemas.ts';
 import { loadSurveyTarget, type RecordOptions, storeSurveyResponse, unitErrors, unknownUnit } from './responses.ts';
@@ -19,14 +19,13 @@ import { loadSurveyTarget, type RecordOptions, storeSurveyResponse, unitErrors, 
 export const HONEYPOT_FIELD = 'website';
 
 /** The posted form: field name -> value (a repeated field gives an array). */
-export const SurveyFormFields = z
-  .record(z.string(), z.union([z.string(), z.array(z.string())]))
-  .default({})
-  .meta({
+export const SurveyFormFields = z._default(z.record(z.string(), z.union([z.string(), z.array(z.string())])), {}).check(
+  z.meta({
     description:
       'The survey form, urlencoded: responseId, instrumentVersion, answers.<element> (1..4), service, ' +
       'respondent.<field>, suggestion, ticket; validated as SurveyResponseInput',
-  });
+  }),
+);
 export type SurveyFormFields = z.output<typeof SurveyFormFields>;
 
 /** What the form showed or was sent, as strings: to render it again with the answers kept. */
@@ -126,7 +125,7 @@ export type FormOutcome =
   | { kind: 'thanks'; unit: Unit; stored: boolean; honeypot: boolean }
   | ({ kind: 'invalid'; status: 409 | 422 } & SurveyForm);
 
-const issuesToErrors = (error: z.ZodError): DomainFieldError[] =>
+const issuesToErrors = (error: z.core.$ZodError): DomainFieldError[] =>
   error.issues.map((issue) => ({ field: issue.path.map(String).join('.'), message: issue.message }));
 
 /**

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#shared/zod';
 
 /**
  * Survey periods, always in WIB (Asia/Jakarta, UTC+7, no daylight saving): a response at 2026-01-31T17:30Z is
@@ -11,17 +11,22 @@ const WIB_OFFSET_MS = 7 * 3_600_000;
 /** A WIB calendar month, `YYYY-MM`. */
 export const MonthKey = z
   .string()
-  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'Bulan ditulis YYYY-MM, mis. 2026-02')
-  .meta({ description: 'WIB calendar month, YYYY-MM', example: '2026-02' });
+  .check(
+    z.regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'Bulan ditulis YYYY-MM, mis. 2026-02'),
+    z.meta({ description: 'WIB calendar month, YYYY-MM', example: '2026-02' }),
+  );
 export type MonthKey = z.infer<typeof MonthKey>;
 
 export type PeriodKind = 'month' | 'quarter' | 'semester' | 'year';
 
 /** A named period: `2026-02`, `2026-Q1`, `2026-S1` or `2026`. */
-export const PeriodKey = z
-  .string()
-  .regex(/^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4]|-S[12])?$/, 'Periode ditulis 2026, 2026-S1, 2026-Q1 atau 2026-02')
-  .meta({ description: 'WIB period: year 2026, semester 2026-S1, quarter 2026-Q1 or month 2026-02', example: '2026' });
+export const PeriodKey = z.string().check(
+  z.regex(/^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4]|-S[12])?$/, 'Periode ditulis 2026, 2026-S1, 2026-Q1 atau 2026-02'),
+  z.meta({
+    description: 'WIB period: year 2026, semester 2026-S1, quarter 2026-Q1 or month 2026-02',
+    example: '2026',
+  }),
+);
 export type PeriodKey = z.infer<typeof PeriodKey>;
 
 const pad2 = (n: number) => String(n).padStart(2, '0');

@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { defineRoute } from '#shared/http/contract';
+import * as z from '#shared/zod';
 import { SurveyFormFields } from './form.ts';
 import { SurveyResponseInput, SurveyResponseReceipt, SurveyUnitParams } from './response-schemas.ts';
 
@@ -30,9 +30,8 @@ export const surveyFormRoute = defineRoute({
     params: z.object({ unitCode: z.string() }),
     query: z.object({
       tiket: z
-        .string()
-        .optional()
-        .meta({ description: "A printed ticket's code (its QR code), filled in for the person" }),
+        .optional(z.string())
+        .check(z.meta({ description: "A printed ticket's code (its QR code), filled in for the person" })),
     }),
   },
   responses: {

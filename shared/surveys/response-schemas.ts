@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { UnitCode } from '#shared/directory/schemas';
+import * as z from '#shared/zod';
 import { DEFAULT_INSTRUMENT, type Instrument } from './instrument.ts';
 import { MonthKey } from './periods.ts';
 
@@ -18,9 +18,11 @@ export const SUGGESTION_MAX = 1000;
  */
 export const TicketCode = z
   .string({ error: 'Kode tiket harus berupa teks' })
-  .regex(
-    /^\s*[A-HJ-NP-Za-hj-np-z2-9]{5}[\s-]?[A-HJ-NP-Za-hj-np-z2-9]{5}\s*$/,
-    'Kode tiket terdiri dari 10 huruf/angka, mis. ABCDE-23456',
+  .check(
+    z.regex(
+      /^\s*[A-HJ-NP-Za-hj-np-z2-9]{5}[\s-]?[A-HJ-NP-Za-hj-np-z2-9]{5}\s*$/,
+      'Kode tiket terdiri dari 10 huruf/angka, mis. ABCDE-23456',
+    ),
   );
 
 /** Optional respondent data: closed lists, so nothing in them can identify a person. Labels as the form shows them. */
@@ -84,17 +86,16 @@ export const unknownFields = {
 
 /** Optional respondent data (age band, gender, education, occupation). */
 export const Respondent = z
-  .object(
+  .strictObject(
     {
-      ageBand: optionEnum('ageBand').optional(),
-      gender: optionEnum('gender').optional(),
-      education: optionEnum('education').optional(),
-      occupation: optionEnum('occupation').optional(),
+      ageBand: z.optional(optionEnum('ageBand')),
+      gender: z.optional(optionEnum('gender')),
+      education: z.optional(optionEnum('education')),
+      occupation: z.optional(optionEnum('occupation')),
     },
     unknownFields,
   )
-  .strict()
-  .meta({ id: 'SurveyRespondent', description: 'Optional and never identifying: closed lists only' });
+  .check(z.meta({ id: 'SurveyRespondent', description: 'Optional and never identifying: closed lists only' }));
 export type Respondent = z.output<typeof Respondent>;
 
 /** A score of one element: an integer from 1 to the instrument's top score. */
@@ -104,28 +105,30 @@ const scoreOf = (instrument: Instrument) =>
       error: (issue) =>
         issue.input === undefined ? 'Pilih salah satu jawaban' : `Jawaban harus angka 1 sampai ${instrument.maxScore}`,
     })
-    .int(`Jawaban harus angka 1 sampai ${instrument.maxScore}`)
-    .min(1, `Jawaban harus angka 1 sampai ${instrument.maxScore}`)
-    .max(instrument.maxScore, `Jawaban harus angka 1 sampai ${instrument.maxScore}`);
+    .check(
+      z.int(`Jawaban harus angka 1 sampai ${instrument.maxScore}`),
+      z.minimum(1, `Jawaban harus angka 1 sampai ${instrument.maxScore}`),
+      z.maximum(instrument.maxScore, `Jawaban harus angka 1 sampai ${instrument.maxScore}`),
+    );
 
 /** Answers to every element of an instrument, keyed by element: each is required, unknown keys are refused. */
 export const answersOf = (instrument: Instrument) =>
-  z
-    .object(Object.fromEntries(instrument.elements.map((e) => [e.key, scoreOf(instrument)])), {
-      error: (issue) =>
-        issue.code === 'unrecognized_keys'
-          ? `Unsur tidak dikenal: ${issue.keys.join(', ')}`
-          : issue.input === undefined
-            ? 'Jawaban wajib diisi'
-            : 'Jawaban harus berupa objek dengan satu nilai per unsur',
-    })
-    .strict();
+  z.strictObject(Object.fromEntries(instrument.elements.map((e) => [e.key, scoreOf(instrument)])), {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? `Unsur tidak dikenal: ${issue.keys.join(', ')}`
+        : issue.input === undefined
+          ? 'Jawaban wajib diisi'
+          : 'Jawaban harus berupa objek dengan satu nilai per unsur',
+  });
 
 /** The answers to the default instrument (14/2017): nine elements, 1..4 each. */
-export const Answers = answersOf(DEFAULT_INSTRUMENT).meta({
-  id: 'SurveyAnswers',
-  description: 'Score 1..4 per element (unsur), keyed by element name; every element is required',
-});
+export const Answers = answersOf(DEFAULT_INSTRUMENT).check(
+  z.meta({
+    id: 'SurveyAnswers',
+    description: 'Score 1..4 per element (unsur), keyed by element name; every element is required',
+  }),
+);
 export type Answers = Record<string, number>;
 
 /**
@@ -134,35 +137,42 @@ export type Answers = Record<string, number>;
  * across retries; without it, the server makes one and a retry counts twice.
  */
 export const SurveyResponseInput = z
-  .object(
+  .strictObject(
     {
-      responseId: z.ulid('ID tanggapan harus berupa ULID').optional(),
-      instrumentVersion: z
-        .literal(DEFAULT_INSTRUMENT.version, { error: 'Versi instrumen survei tidak dikenal' })
-        .default(DEFAULT_INSTRUMENT.version),
+      responseId: z.optional(z.ulid('ID tanggapan harus berupa ULID')),
+      instrumentVersion: z._default(
+        z.literal(DEFAULT_INSTRUMENT.version, { error: 'Versi instrumen survei tidak dikenal' }),
+        DEFAULT_INSTRUMENT.version,
+      ),
       answers: Answers,
       service: z
-        .string({ error: 'Jenis layanan harus berupa teks' })
-        .trim()
-        .min(1, 'Pilih jenis layanan yang Anda terima')
-        .max(120, 'Jenis layanan terlalu panjang')
-        .optional()
-        .meta({ description: "One of the unit's services (jenis layanan); required when the unit lists any" }),
-      respondent: Respondent.optional(),
+        .optional(
+          z
+            .string({ error: 'Jenis layanan harus berupa teks' })
+            .check(
+              z.trim(),
+              z.minLength(1, 'Pilih jenis layanan yang Anda terima'),
+              z.maxLength(120, 'Jenis layanan terlalu panjang'),
+            ),
+        )
+        .check(z.meta({ description: "One of the unit's services (jenis layanan); required when the unit lists any" })),
+      respondent: z.optional(Respondent),
       suggestion: z
-        .string({ error: 'Saran harus berupa teks' })
-        .trim()
-        .max(SUGGESTION_MAX, `Saran paling banyak ${SUGGESTION_MAX} karakter`)
-        .optional()
-        .meta({ description: 'Saran/pengaduan; may still hold personal data, so it is never logged' }),
-      ticket: TicketCode.optional().meta({
-        description: 'Code of a printed single-use ticket of this unit: the response then counts as verified',
-      }),
+        .optional(
+          z
+            .string({ error: 'Saran harus berupa teks' })
+            .check(z.trim(), z.maxLength(SUGGESTION_MAX, `Saran paling banyak ${SUGGESTION_MAX} karakter`)),
+        )
+        .check(z.meta({ description: 'Saran/pengaduan; may still hold personal data, so it is never logged' })),
+      ticket: z.optional(TicketCode).check(
+        z.meta({
+          description: 'Code of a printed single-use ticket of this unit: the response then counts as verified',
+        }),
+      ),
     },
     unknownFields,
   )
-  .strict()
-  .meta({ id: 'SurveyResponseInput' });
+  .check(z.meta({ id: 'SurveyResponseInput' }));
 export type SurveyResponseInput = z.output<typeof SurveyResponseInput>;
 
 /** What storing a response did: `stored` false when this response id was stored before (a resend). */
@@ -174,7 +184,7 @@ export const SurveyResponseReceipt = z
     instrumentVersion: z.string(),
     stored: z.boolean(),
   })
-  .meta({ id: 'SurveyResponseReceipt' });
+  .check(z.meta({ id: 'SurveyResponseReceipt' }));
 export type SurveyResponseReceipt = z.output<typeof SurveyResponseReceipt>;
 
 export const SurveyUnitParams = z.object({ unitCode: UnitCode });

@@ -1,9 +1,9 @@
-import * as z from 'zod';
 import { PageQuery } from '#shared/directory/paging';
 import { defineRoute } from '#shared/http/contract';
+import * as z from '#shared/zod';
 import { WorkflowDefinition } from './definition.ts';
 
-const Ulid = (what: string) => z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, `id ${what} tidak dikenal`);
+const Ulid = (what: string) => z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, `id ${what} tidak dikenal`));
 const WorkflowId = Ulid('alur');
 const FormId = Ulid('formulir');
 const SubmissionId = Ulid('pengajuan');
@@ -11,63 +11,69 @@ const tags = ['workflow'];
 const adminOnly = ['admin'] as const;
 const submitters = ['operator', 'admin'] as const;
 
-export const WorkflowSummary = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    latestVersion: z.number().int(),
-    version: z.number().int().meta({ description: 'Optimistic-concurrency version of the head' }),
-    updatedAt: z.string(),
-  })
-  .meta({ id: 'WorkflowSummary' });
+/**
+ * A definition's head, without its component id: `z.extend` keeps a schema's checks, so extending `WorkflowSummary`
+ * itself would carry its `meta({ id })` over to `WorkflowDetail`.
+ */
+const WorkflowHead = z.object({
+  id: z.string(),
+  name: z.string(),
+  latestVersion: z.number().check(z.int()),
+  version: z.number().check(z.int(), z.meta({ description: 'Optimistic-concurrency version of the head' })),
+  updatedAt: z.string(),
+});
 
-export const WorkflowDetail = WorkflowSummary.extend({
-  definition: WorkflowDefinition,
-  definitionVersion: z.number().int(),
-}).meta({ id: 'WorkflowDetail' });
+export const WorkflowSummary = WorkflowHead.check(z.meta({ id: 'WorkflowSummary' }));
+
+export const WorkflowDetail = z
+  .extend(WorkflowHead, {
+    definition: WorkflowDefinition,
+    definitionVersion: z.number().check(z.int()),
+  })
+  .check(z.meta({ id: 'WorkflowDetail' }));
 
 export const Seat = z.object({
   seat: z.string(),
   name: z.string(),
   /** Who the seat was delegated from (one hop). */
-  delegatedFrom: z.string().optional(),
-  vote: z.enum(['approve', 'reject', 'changes']).optional(),
+  delegatedFrom: z.optional(z.string()),
+  vote: z.optional(z.enum(['approve', 'reject', 'changes'])),
 });
 
 export const StageStatus = z.enum(['open', 'approved', 'rejected', 'changes_requested', 'skipped', 'withdrawn']);
 
 export const StageView = z
   .object({
-    round: z.number().int(),
-    stageIndex: z.number().int(),
+    round: z.number().check(z.int()),
+    stageIndex: z.number().check(z.int()),
     name: z.string(),
     status: StageStatus,
-    rule: z.string().meta({ description: '`all`, `any` or `quorum k of n`' }),
+    rule: z.string().check(z.meta({ description: '`all`, `any` or `quorum k of n`' })),
     seats: z.array(Seat),
     openedAt: z.string(),
-    reminderAt: z.string().optional(),
-    deadlineAt: z.string().optional(),
-    closedAt: z.string().optional(),
+    reminderAt: z.optional(z.string()),
+    deadlineAt: z.optional(z.string()),
+    closedAt: z.optional(z.string()),
     escalated: z.boolean(),
-    reason: z.string().optional().meta({ description: 'Why it closed as it did, when not by votes alone' }),
+    reason: z.optional(z.string()).check(z.meta({ description: 'Why it closed as it did, when not by votes alone' })),
   })
-  .meta({ id: 'Stage' });
+  .check(z.meta({ id: 'Stage' }));
 
 export const AuditEntry = z
   .object({
     at: z.string(),
     event: z.string(),
-    actor: z.string().optional(),
-    round: z.number().int().optional(),
-    stage: z.string().optional(),
-    decision: z.string().optional(),
-    comment: z.string().optional(),
-    detail: z.string().optional(),
+    actor: z.optional(z.string()),
+    round: z.optional(z.number().check(z.int())),
+    stage: z.optional(z.string()),
+    decision: z.optional(z.string()),
+    comment: z.optional(z.string()),
+    detail: z.optional(z.string()),
     /** Pseudonyms of the network client of a link decision (HMAC of the IP address; a hash of the user agent). */
-    ipHash: z.string().optional(),
-    userAgentHash: z.string().optional(),
+    ipHash: z.optional(z.string()),
+    userAgentHash: z.optional(z.string()),
   })
-  .meta({ id: 'AuditEntry' });
+  .check(z.meta({ id: 'AuditEntry' }));
 
 export const createWorkflowRoute = defineRoute({
   method: 'POST',
@@ -92,7 +98,7 @@ export const listWorkflowsRoute = defineRoute({
   responses: {
     200: {
       description: 'A page of definitions',
-      body: z.object({ items: z.array(WorkflowSummary), next: z.string().optional() }),
+      body: z.object({ items: z.array(WorkflowSummary), next: z.optional(z.string()) }),
     },
   },
 });
@@ -106,7 +112,7 @@ export const getWorkflowRoute = defineRoute({
   tags,
   request: {
     params: z.object({ workflowId: WorkflowId }),
-    query: z.object({ version: z.coerce.number().int().min(1).optional() }),
+    query: z.object({ version: z.optional(z.coerce.number().check(z.int(), z.minimum(1))) }),
   },
   responses: { 200: { description: 'The definition', body: WorkflowDetail }, 404: { description: 'No such' } },
 });
@@ -120,7 +126,7 @@ export const newWorkflowVersionRoute = defineRoute({
   tags,
   request: {
     params: z.object({ workflowId: WorkflowId }),
-    body: z.object({ definition: WorkflowDefinition, expectedVersion: z.number().int() }),
+    body: z.object({ definition: WorkflowDefinition, expectedVersion: z.number().check(z.int()) }),
   },
   responses: {
     201: { description: 'The definition', body: WorkflowDetail },
@@ -137,10 +143,10 @@ export const attachWorkflowRoute = defineRoute({
   tags,
   request: {
     params: z.object({ formId: FormId }),
-    body: z.object({ workflowId: WorkflowId.nullable(), expectedVersion: z.number().int() }),
+    body: z.object({ workflowId: z.nullable(WorkflowId), expectedVersion: z.number().check(z.int()) }),
   },
   responses: {
-    200: { description: 'Attached', body: z.object({ formId: z.string(), workflowId: z.string().nullable() }) },
+    200: { description: 'Attached', body: z.object({ formId: z.string(), workflowId: z.nullable(z.string()) }) },
     404: { description: 'No such form or workflow' },
     409: { description: 'The form changed meanwhile' },
   },
@@ -173,7 +179,7 @@ export const withdrawRoute = defineRoute({
   tags,
   request: {
     params: z.object({ submissionId: SubmissionId }),
-    body: z.object({ reason: z.string().trim().max(1000).optional() }),
+    body: z.object({ reason: z.optional(z.string().check(z.trim(), z.maxLength(1000))) }),
   },
   responses: {
     200: { description: 'Withdrawn' },
@@ -193,7 +199,7 @@ export const submissionProgressRoute = defineRoute({
       description: 'Stages and audit trail, in order',
       body: z.object({
         status: z.string(),
-        round: z.number().int(),
+        round: z.number().check(z.int()),
         stages: z.array(StageView),
         audit: z.array(AuditEntry),
       }),
@@ -237,9 +243,9 @@ export const approvalPageRoute = defineRoute({
 
 /** The decision form; checked by the handler so that a mistake shows the page again with the error beside it. */
 export const DecisionForm = z.object({
-  decision: z.string().max(20).optional(),
-  comment: z.string().max(5000).optional(),
-  delegateTo: z.string().max(320).optional(),
+  decision: z.optional(z.string().check(z.maxLength(20))),
+  comment: z.optional(z.string().check(z.maxLength(5000))),
+  delegateTo: z.optional(z.string().check(z.maxLength(320))),
 });
 
 /**
@@ -270,18 +276,20 @@ export const decideRoute = defineRoute({
 export const InboxItem = z
   .object({
     submissionId: z.string(),
-    round: z.number().int(),
-    stageIndex: z.number().int(),
+    round: z.number().check(z.int()),
+    stageIndex: z.number().check(z.int()),
     seat: z.string(),
     stageName: z.string(),
     formId: z.string(),
     formTitle: z.string(),
     officeCode: z.string(),
-    batch: z.number().int().optional().meta({ description: 'Training batch (angkatan), for registrations' }),
+    batch: z
+      .optional(z.number().check(z.int()))
+      .check(z.meta({ description: 'Training batch (angkatan), for registrations' })),
     openedAt: z.string(),
-    deadlineAt: z.string().optional(),
+    deadlineAt: z.optional(z.string()),
   })
-  .meta({ id: 'InboxItem' });
+  .check(z.meta({ id: 'InboxItem' }));
 
 export const inboxRoute = defineRoute({
   method: 'GET',
@@ -290,7 +298,10 @@ export const inboxRoute = defineRoute({
   summary: "Requests awaiting the caller's decision (seats by their email), filterable by form (a training) and batch",
   tags,
   request: {
-    query: z.object({ formId: FormId.optional(), batch: z.coerce.number().int().min(1).max(20).optional() }),
+    query: z.object({
+      formId: z.optional(FormId),
+      batch: z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(20))),
+    }),
   },
   responses: { 200: { description: 'Open seats', body: z.object({ items: z.array(InboxItem) }) } },
 });
@@ -310,20 +321,21 @@ export const inboxDecisionsRoute = defineRoute({
           .array(
             z.object({
               submissionId: SubmissionId,
-              round: z.number().int().min(1),
-              stageIndex: z.number().int().min(0),
-              seat: z.string().regex(/^[se]\d{1,2}$/),
+              round: z.number().check(z.int(), z.minimum(1)),
+              stageIndex: z.number().check(z.int(), z.minimum(0)),
+              seat: z.string().check(z.regex(/^[se]\d{1,2}$/)),
             }),
           )
-          .min(1)
-          .max(100),
+          .check(z.minLength(1), z.maxLength(100)),
         decision: z.enum(['approve', 'reject']),
-        comment: z.string().trim().max(5000).default(''),
+        comment: z._default(z.string().check(z.trim(), z.maxLength(5000)), ''),
       })
-      .refine((body) => body.decision !== 'reject' || body.comment.length > 0, {
-        path: ['comment'],
-        message: 'Tuliskan alasan penolakan.',
-      }),
+      .check(
+        z.refine((body) => body.decision !== 'reject' || body.comment.length > 0, {
+          path: ['comment'],
+          message: 'Tuliskan alasan penolakan.',
+        }),
+      ),
   },
   responses: {
     200: {

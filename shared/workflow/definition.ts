@@ -1,17 +1,17 @@
-import * as z from 'zod';
+import * as z from '#shared/zod';
 
 /**
  * Who sits in a stage. Fixed people are directory person ids; roles are resolved when the stage opens, from the
  * directory as it is then (acting officials and vacancies handled by the directory's `resolveHead`).
  */
 export const ApproverSource = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('person'), personId: z.string().min(1) }),
+  z.object({ kind: z.literal('person'), personId: z.string().check(z.minLength(1)) }),
   /** The head of the office that submitted (its Plt./Plh. when vacant or away; the next level up otherwise). */
   z.object({ kind: z.literal('head-of-submitting-office') }),
   /** The head of a named unit (e.g. BKPSDM). */
-  z.object({ kind: z.literal('head-of-unit'), unitCode: z.string().min(1) }),
+  z.object({ kind: z.literal('head-of-unit'), unitCode: z.string().check(z.minLength(1)) }),
   /** Every active staff member with the admin role in a named office (e.g. BKPSDM's admins). */
-  z.object({ kind: z.literal('admins-of-office'), officeCode: z.string().min(1) }),
+  z.object({ kind: z.literal('admins-of-office'), officeCode: z.string().check(z.minLength(1)) }),
 ]);
 export type ApproverSource = z.infer<typeof ApproverSource>;
 
@@ -19,53 +19,55 @@ export type ApproverSource = z.infer<typeof ApproverSource>;
 export const StageRule = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('all') }),
   z.object({ kind: z.literal('any') }),
-  z.object({ kind: z.literal('quorum'), k: z.number().int().min(1) }),
+  z.object({ kind: z.literal('quorum'), k: z.number().check(z.int(), z.minimum(1)) }),
 ]);
 export type StageRule = z.infer<typeof StageRule>;
 
 /** A condition on submitted values that decides whether a stage runs (a skipped stage is recorded). */
 export const StageCondition = z.object({
-  field: z.string().min(1),
+  field: z.string().check(z.minLength(1)),
   op: z.enum(['eq', 'ne', 'in', 'gt', 'gte', 'lt', 'lte', 'present']),
-  value: z.union([z.string(), z.number(), z.array(z.string())]).optional(),
+  value: z.optional(z.union([z.string(), z.number(), z.array(z.string())])),
 });
 export type StageCondition = z.infer<typeof StageCondition>;
 
 export const StageDefinition = z
   .object({
-    name: z.string().min(1).max(100),
-    approvers: z.array(ApproverSource).min(1).max(20),
+    name: z.string().check(z.minLength(1), z.maxLength(100)),
+    approvers: z.array(ApproverSource).check(z.minLength(1), z.maxLength(20)),
     rule: StageRule,
-    condition: StageCondition.optional(),
+    condition: z.optional(StageCondition),
     /** Working days after the stage opens when unanswered seats get a reminder. */
-    reminderAfterDays: z.number().int().min(1).max(60).optional(),
+    reminderAfterDays: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(60))),
     /** Working days after the stage opens when it hits its deadline. */
-    deadlineAfterDays: z.number().int().min(1).max(120),
+    deadlineAfterDays: z.number().check(z.int(), z.minimum(1), z.maximum(120)),
     onDeadline: z.discriminatedUnion('kind', [
       z.object({ kind: z.literal('auto-reject') }),
       z.object({ kind: z.literal('escalate'), to: ApproverSource }),
     ]),
   })
-  .superRefine((stage, ctx) => {
-    if (stage.rule.kind === 'quorum' && stage.rule.k > stage.approvers.length) {
-      ctx.addIssue({ code: 'custom', path: ['rule', 'k'], message: 'kuorum melebihi jumlah penyetuju' });
-    }
-    if (stage.reminderAfterDays !== undefined && stage.reminderAfterDays >= stage.deadlineAfterDays) {
-      ctx.addIssue({ code: 'custom', path: ['reminderAfterDays'], message: 'pengingat harus sebelum tenggat' });
-    }
-  });
+  .check(
+    z.superRefine((stage, ctx) => {
+      if (stage.rule.kind === 'quorum' && stage.rule.k > stage.approvers.length) {
+        ctx.addIssue({ code: 'custom', path: ['rule', 'k'], message: 'kuorum melebihi jumlah penyetuju' });
+      }
+      if (stage.reminderAfterDays !== undefined && stage.reminderAfterDays >= stage.deadlineAfterDays) {
+        ctx.addIssue({ code: 'custom', path: ['reminderAfterDays'], message: 'pengingat harus sebelum tenggat' });
+      }
+    }),
+  );
 export type StageDefinition = z.infer<typeof StageDefinition>;
 
 /** A workflow definition version: ordered stages and what happens when the requester is asked for changes. */
 export const WorkflowDefinition = z.object({
-  name: z.string().min(1).max(200),
-  stages: z.array(StageDefinition).min(1).max(10),
+  name: z.string().check(z.minLength(1), z.maxLength(200)),
+  stages: z.array(StageDefinition).check(z.minLength(1), z.maxLength(10)),
   /** Where a resubmission restarts: the first stage, or the stage that asked for changes. */
-  restartFrom: z.enum(['first', 'current']).default('first'),
+  restartFrom: z._default(z.enum(['first', 'current']), 'first'),
   /** Working days the requester has to resubmit after "request changes"; then the request is withdrawn. */
-  resubmitWithinDays: z.number().int().min(1).max(60).default(10),
+  resubmitWithinDays: z._default(z.number().check(z.int(), z.minimum(1), z.maximum(60)), 10),
   /** At most this many rounds (first submission included). */
-  maxRounds: z.number().int().min(1).max(10).default(3),
+  maxRounds: z._default(z.number().check(z.int(), z.minimum(1), z.maximum(10)), 3),
 });
 export type WorkflowDefinition = z.infer<typeof WorkflowDefinition>;
 

@@ -1,10 +1,10 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type * as z from 'zod';
 import { decodeCursor, encodeCursor } from '#shared/db/cursor';
 import { createOrReplay, idTaken, sameAsStored } from '#shared/db/keyed-create';
 import { formKeys, workflowKeys, workflowVersionKeys } from '#shared/db/keys';
 import { isConditionFailure, type TransactionItem, transact } from '#shared/db/transact';
 import { ConflictError, NotFoundError } from '#shared/errors';
+import type * as z from '#shared/zod';
 import type { WorkflowDetail, WorkflowSummary } from './contracts.ts';
 import type { WorkflowDefinition } from './definition.ts';
 

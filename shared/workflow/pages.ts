@@ -1,7 +1,7 @@
-import type * as z from 'zod';
 import type { FieldDefinition } from '#shared/forms/definition';
 import { html, type SafeHtml } from '#shared/pages/html';
 import { page } from '#shared/pages/layout';
+import type * as z from '#shared/zod';
 import type { AuditEntry, StageView } from './contracts.ts';
 import type { DecisionInput, DecisionResult, LinkView } from './decide.ts';
 import { ruleText, wibDateTime } from './state.ts';

@@ -1,9 +1,9 @@
-import type * as z from 'zod';
 import { stageKeys, workflowSignalMarker } from '#shared/db/keys';
 import { ConditionFailedError, type TransactionItem, transact } from '#shared/db/transact';
 import { ConflictError, InvalidError } from '#shared/errors';
 import { compileForm } from '#shared/forms/definition';
 import { readFormFields } from '#shared/forms/forms';
+import type * as z from '#shared/zod';
 import type { AuditEntry, StageView } from './contracts.ts';
 import { signalAfterCommit } from './decide.ts';
 import { readDefinition } from './definitions.ts';
