@@ -28,6 +28,33 @@ const unauthenticated = () =>
  * verify the session cookie here (the gateway cannot). Then the directory decides: unknown or disabled staff are
  * refused whatever their token says, and the route's roles are checked against the token's groups.
  */
+// A bearer request's staff lookup started by the router before the route's module is loaded, so that a cold start's
+// first DynamoDB round trip overlaps the loading of the route's code. Keyed by the event: only its own invocation
+// takes it, once.
+const lookups = new WeakMap<APIGatewayProxyEventV2, { sub: string; staff: ReturnType<typeof findStaff> }>();
+
+const bearerSub = (event: APIGatewayProxyEventV2): unknown =>
+  (event as APIGatewayProxyEventV2WithJWTAuthorizer).requestContext?.authorizer?.jwt?.claims?.sub;
+
+/**
+ * Starts the staff lookup of a request the gateway's JWT authorizer let through (its claims are on the event); the
+ * route's `authenticate` takes the result. A public route's event has no claims and starts nothing.
+ */
+export const startStaffLookup = (event: APIGatewayProxyEventV2): void => {
+  const sub = bearerSub(event);
+  if (typeof sub !== 'string' || sub.length === 0) return;
+  const staff = findStaff(documents, tableName(), sub);
+  // Awaited by authenticate; if the route never asks (it failed to load), the rejection is not left unhandled.
+  staff.catch(() => undefined);
+  lookups.set(event, { sub, staff });
+};
+
+const takeLookup = (event: APIGatewayProxyEventV2, sub: string): ReturnType<typeof findStaff> | undefined => {
+  const lookup = lookups.get(event);
+  lookups.delete(event);
+  return lookup?.sub === sub ? lookup.staff : undefined;
+};
+
 export const authenticate = async (route: RouteContract, event: APIGatewayProxyEventV2): Promise<Caller> => {
   let claims: Record<string, unknown> | undefined;
   let via: Caller['via'];
@@ -42,7 +69,7 @@ export const authenticate = async (route: RouteContract, event: APIGatewayProxyE
   const sub = claims?.sub;
   if (typeof sub !== 'string' || sub.length === 0) throw unauthenticated();
 
-  const staff = await findStaff(documents, tableName(), sub);
+  const staff = await ((via === 'bearer' && takeLookup(event, sub)) || findStaff(documents, tableName(), sub));
   if (!staff) {
     throw new HttpProblem(403, 'not-staff', 'Akun ini belum terdaftar sebagai staf', {
       detail: 'Minta administrator menambahkan Anda ke direktori.',

@@ -1,4 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { setInvocationContext } from '#shared/aws/deadline';
+import { startStaffLookup } from './auth.ts';
 import { type RouteContract, routeKey } from './contract.ts';
 import { errorResponse } from './errors.ts';
 import { HttpProblem } from './problem.ts';
@@ -18,9 +20,10 @@ export type RouteLoader = () => Promise<{ handler: RouteHandler }>;
  * Functions per capability, not per route: CloudFormation allows 500 resources in a stack, and each function costs
  * a role, a policy, a log group and alarms; fewer functions also means fewer cold starts.
  *
- * Routes are loaded on first use: in the single-file bundle esbuild wraps a module reached by `import()` in a lazy
- * initializer, so a cold start evaluates only the route it serves (its schemas, its domain code), not the whole
- * capability's (measured in docs/performance.md). A loader that yields another route's handler is refused.
+ * Routes are loaded on first use: each `import()` is a chunk of the split bundle, so a cold start reads and
+ * evaluates only the route it serves (its schemas, its domain code), not the whole capability's (measured in
+ * docs/performance.md); a bearer request's staff lookup runs meanwhile. A loader that yields another route's
+ * handler is refused.
  */
 export const routeTable = (loaders: Readonly<Record<string, RouteLoader>>) => {
   const loaded = new Map<string, Promise<RouteHandler>>();
@@ -45,7 +48,20 @@ export const routeTable = (loaders: Readonly<Record<string, RouteLoader>>) => {
     if (!Object.hasOwn(loaders, event.routeKey)) {
       return errorResponse(new HttpProblem(404, 'not-found', 'Alamat tidak dikenal'), false);
     }
-    return (await load(event.routeKey))(event, context);
+    if (!loaded.has(event.routeKey)) {
+      // The route's first request in this sandbox (a cold start): the caller's staff lookup runs while the route's
+      // code loads, within this invocation's deadline (the route's own middleware records it again, and clears it).
+      setInvocationContext(context);
+      startStaffLookup(event);
+    }
+    let route: RouteHandler;
+    try {
+      route = await load(event.routeKey);
+    } catch (error) {
+      setInvocationContext(undefined);
+      throw error;
+    }
+    return route(event, context);
   };
   return Object.assign(handler, { routeKeys: Object.keys(loaders), load });
 };
