@@ -47,6 +47,34 @@ const beforeRound = async (round: number, pending: number, operation: string, sl
 
 const keyId = (key: { PK: string; SK: string }) => `${key.PK}\n${key.SK}`;
 
+/** Batch calls of one round sent at once, at most this many: a read of 1,000 keys waits for 3 round trips, not 10. */
+const CALLS_IN_FLIGHT = 4;
+
+const chunksOf = <T>(items: readonly T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+
+/**
+ * Runs `work` on every chunk, `CALLS_IN_FLIGHT` at a time. After a failure no further chunk starts; the calls in
+ * flight settle, then the first failure is thrown.
+ */
+const inFlight = async <T>(chunks: readonly T[], work: (chunk: T) => Promise<void>): Promise<void> => {
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (!failed && next < chunks.length) {
+      try {
+        await work(chunks[next++]!);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  const results = await Promise.allSettled(Array.from({ length: Math.min(CALLS_IN_FLIGHT, chunks.length) }, worker));
+  const rejected = results.find((r) => r.status === 'rejected');
+  if (rejected) throw (rejected as PromiseRejectedResult).reason;
+};
+
 /** Items read by key; undefined for a key with no item. */
 export interface ItemsByKey {
   get(key: { PK: string; SK: string }): Record<string, unknown> | undefined;
@@ -69,8 +97,7 @@ export const batchGetItems = async (
   for (let round = 0; pending.length > 0; round++) {
     await beforeRound(round, pending.length, 'BatchGetItem', sleep);
     const unprocessed: { PK: string; SK: string }[] = [];
-    for (let i = 0; i < pending.length; i += BATCH_LIMIT) {
-      const chunk = pending.slice(i, i + BATCH_LIMIT);
+    await inFlight(chunksOf(pending, BATCH_LIMIT), async (chunk) => {
       const result = await client.send(
         new BatchGetCommand({
           RequestItems: {
@@ -86,7 +113,7 @@ export const batchGetItems = async (
         found.set(keyId(item as { PK: string; SK: string }), item);
       }
       unprocessed.push(...((result.UnprocessedKeys?.[table]?.Keys ?? []) as { PK: string; SK: string }[]));
-    }
+    });
     pending = unprocessed;
   }
   return { get: (key) => found.get(keyId(key)) };

@@ -223,3 +223,42 @@ describe('problemOf', () => {
     expect(problemOf(new Error('bug')).problem.status).toBe(500);
   });
 });
+
+describe('batchGetItems of many keys', () => {
+  const keys = Array.from({ length: 950 }, (_, i) => ({ PK: `UNIT#${i}`, SK: 'MONTH' }));
+
+  it('reads 950 keys in 10 calls of at most 100, no more than 4 in flight, and finds every item', async () => {
+    let inFlightNow = 0;
+    let mostInFlight = 0;
+    const sizes: number[] = [];
+    const client = {
+      send: async (command: { input: { RequestItems: Record<string, { Keys: { PK: string; SK: string }[] }> } }) => {
+        const asked = command.input.RequestItems.t!.Keys;
+        sizes.push(asked.length);
+        mostInFlight = Math.max(mostInFlight, ++inFlightNow);
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        inFlightNow--;
+        return { Responses: { t: asked.map((k) => ({ ...k, n: Number(k.PK.slice(5)) })) } };
+      },
+    } as never;
+    const found = await batchGetItems(client, 't', keys, { consistent: true });
+    expect(sizes.toSorted((a, b) => b - a)).toEqual([...Array(9).fill(100), 50]);
+    expect(mostInFlight).toBe(4);
+    expect(keys.every((k, i) => found.get(k)?.n === i)).toBe(true);
+  });
+
+  it('starts no further call after one fails, and throws that failure', async () => {
+    let calls = 0;
+    const client = {
+      send: async () => {
+        const call = ++calls;
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        if (call === 1) throw Object.assign(new Error('slow down'), { name: 'ThrottlingException' });
+        return { Responses: { t: [] } };
+      },
+    } as never;
+    await expect(batchGetItems(client, 't', keys, { consistent: true })).rejects.toThrow('slow down');
+    // The first four were in flight together; none started after the failure.
+    expect(calls).toBe(4);
+  });
+});
