@@ -53,11 +53,25 @@ export interface DynamoDbLocal {
  */
 export const startDynamoDbLocal = async (options: { port?: number; dataDir?: string } = {}): Promise<DynamoDbLocal> => {
   await assertJava();
-  const port = options.port ?? (await freePort());
+  if (options.port !== undefined) return startOn(options.port, options.dataDir);
+  // A free port can be taken by another process in the second the JVM needs to bind it (test files start servers
+  // in parallel): the JVM then exits with a BindException, and another free port is tried.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOn(await freePort(), options.dataDir);
+    } catch (error) {
+      if (attempt >= BIND_ATTEMPTS || !String((error as Error).message).includes('Address already in use')) throw error;
+    }
+  }
+};
+
+const BIND_ATTEMPTS = 3;
+
+const startOn = async (port: number, dataDirOption: string | undefined): Promise<DynamoDbLocal> => {
   // A JVM left over from an earlier run on a fixed port would answer the readiness check in place of ours.
   await assertPortFree(port);
   // The package spawns java with its own directory as cwd: a relative dataDir must be resolved here.
-  const dataDir = options.dataDir === undefined ? null : resolve(options.dataDir);
+  const dataDir = dataDirOption === undefined ? null : resolve(dataDirOption);
   if (dataDir !== null) await mkdir(dataDir, { recursive: true });
 
   // Not detached: the JVM stays in our process group, so a terminal's Ctrl-C reaches it as well.
