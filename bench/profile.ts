@@ -3,16 +3,16 @@
  *
  * 1. The bundle's composition: bytes in the output per package (esbuild's metafile, house options).
  * 2. An import ladder: bundles that add one part of the HTTP stack at a time to the floor (DynamoDB client + one
- *    GetItem), each measured as a cold start like `npm run bench` does, interleaved; plus side branches that show
- *    what a change would save (zod/mini for zod; the HTTP stack without its eager imports of the idempotency and
- *    rate-limit modules, rewritten on load, product code untouched).
+ *    GetItem), each measured as a cold start like `npm run bench` does, interleaved; a side branch shows what zod's
+ *    classic API would cost in place of zod/mini (what the project builds its schemas with, `#shared/zod`); and the
+ *    function itself, with and without source maps loaded at start.
  * Writes bench/results/tmp/profile.md (not committed) and prints it. Generated entries are plain .mjs, so neither
  * the type check nor Biome sees them.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { build, type Plugin } from 'esbuild';
+import { build } from 'esbuild';
 import { HOUSE_BUNDLE } from '#infra/constructs/bundle';
 import { startLocalCloud } from '#infra/local/cloud';
 import { sandboxEnvironment } from '#infra/local/lambda/environment';
@@ -61,7 +61,11 @@ const LADDER: { name: string; imports: string[]; keep: string[] }[] = [
     imports: ["import { Metrics } from '@aws-lambda-powertools/metrics';"],
     keep: ['new Metrics()'],
   },
-  { name: '+ zod', imports: ["import { z } from 'zod';"], keep: ['z.object({ a: z.string() })'] },
+  {
+    name: '+ zod/mini (#shared/zod)',
+    imports: ["import * as z from '#shared/zod';"],
+    keep: ['z.object({ a: z.optional(z.string().check(z.minLength(1))) })'],
+  },
   {
     name: '+ the HTTP stack (#shared/http/route and what it imports)',
     imports: ["import { httpRoute } from '#shared/http/route';"],
@@ -77,38 +81,7 @@ const entrySource = (steps: typeof LADDER) =>
     'export const handler = floor;',
   ].join('\n');
 
-/**
- * Source rewrites applied on load (product files untouched), to measure a change before making it:
- * - `lazy`: shared/http/route.ts without its static imports of the idempotency and rate-limit modules, which it
- *   also imports dynamically (the static import makes esbuild evaluate them at start);
- * - `zod`: the project's `import { z } from 'zod'` as `import * as z from 'zod'` (the same members at run time),
- *   so esbuild can drop what is never used, the 40-odd locales of zod's messages above all.
- */
-type Rewrite = 'lazy' | 'zod';
-const rewrites = (which: Rewrite[]): Plugin => ({
-  name: `rewrite-${which.join('-')}`,
-  setup(b) {
-    b.onLoad({ filter: /[\\/](shared|functions)[\\/].*\.ts$/ }, (args) => {
-      let source = readFileSync(args.path, 'utf8');
-      if (which.includes('lazy') && /shared[\\/]http[\\/]route\.ts$/.test(args.path)) {
-        source = source
-          .replace(/^import \{[^}]*\} from '\.\/idempotency\.ts';$/m, '')
-          .replace(/^import \{[^}]*\} from '\.\/rate-limit\.ts';$/m, '');
-      }
-      if (which.includes('zod')) {
-        source = source
-          .replace(/^import \{ z \} from 'zod';$/m, "import * as z from 'zod';")
-          .replace(
-            /^import \{ type ZodType, z \} from 'zod';$/m,
-            "import * as z from 'zod';\nimport type { ZodType } from 'zod';",
-          );
-      }
-      return { loader: 'ts', contents: source };
-    });
-  },
-});
-
-const bundle = async (name: string, entry: string, plugins: Plugin[] = []) => {
+const bundle = async (name: string, entry: string) => {
   const outfile = path.join(dir, name, 'index.mjs');
   const result = await build({
     ...HOUSE_BUNDLE,
@@ -116,7 +89,6 @@ const bundle = async (name: string, entry: string, plugins: Plugin[] = []) => {
     entryPoints: { index: entry },
     outdir: path.dirname(outfile),
     metafile: true,
-    plugins,
   });
   return { outfile, metafile: result.metafile };
 };
@@ -148,35 +120,29 @@ const main = async () => {
     // The subjects: the ladder, the side branches, the function as it is and without the eager imports.
     const subjects: { name: string; bundle: string; bytes: number; samples: Sample[]; env?: Record<string, string> }[] =
       [];
-    const withoutSourceMaps = { ...env, NODE_OPTIONS: '' };
     for (let i = 0; i < LADDER.length; i++) {
       const file = path.join(dir, `step-${i}.mjs`);
       writeFileSync(file, entrySource(LADDER.slice(0, i + 1)));
       const { outfile } = await bundle(`step-${i}`, file);
       subjects.push({ name: LADDER[i]!.name, bundle: outfile, bytes: bytesOf(outfile), samples: [] });
     }
-    const zodMini = path.join(dir, 'step-zod-mini.mjs');
+    const classic = path.join(dir, 'step-zod-classic.mjs');
     writeFileSync(
-      zodMini,
+      classic,
       entrySource([
         ...LADDER.slice(0, 5),
-        { name: 'zod/mini', imports: ["import { z } from 'zod/mini';"], keep: ['z.object({ a: z.string() })'] },
+        {
+          name: 'zod (classic API)',
+          imports: ["import * as z from 'zod';"],
+          keep: ['z.object({ a: z.string().min(1).optional() })'],
+        },
       ]),
     );
-    const mini = await bundle('step-zod-mini', zodMini);
+    const classicZod = await bundle('step-zod-classic', classic);
     subjects.push({
-      name: '(branch) zod/mini in place of zod',
-      bundle: mini.outfile,
-      bytes: bytesOf(mini.outfile),
-      samples: [],
-    });
-    const lazyStack = await bundle('step-http-lazy', path.join(dir, `step-${LADDER.length - 1}.mjs`), [
-      rewrites(['lazy']),
-    ]);
-    subjects.push({
-      name: '(branch) the HTTP stack without the eager idempotency/rate-limit imports',
-      bundle: lazyStack.outfile,
-      bytes: bytesOf(lazyStack.outfile),
+      name: "(branch) zod's classic API in place of zod/mini",
+      bundle: classicZod.outfile,
+      bytes: bytesOf(classicZod.outfile),
       samples: [],
     });
     const whole = await bundle('function', path.join(projectRoot, entry));
@@ -186,22 +152,13 @@ const main = async () => {
       bytes: bytesOf(whole.outfile),
       samples: [],
     });
-    const branches: [string, string, Rewrite[], boolean][] = [
-      ['function-lazy', `${functionName} without the eager imports in route.ts`, ['lazy'], true],
-      ['function-zod-ns', `${functionName} with \`import * as z from 'zod'\``, ['zod'], true],
-      ['function-both', `${functionName} with both`, ['lazy', 'zod'], true],
-      ['function-both', `${functionName} with both, without --enable-source-maps`, ['lazy', 'zod'], false],
-    ];
-    for (const [dirName, name, which, sourceMaps] of branches) {
-      const built = await bundle(dirName, path.join(projectRoot, entry), [rewrites(which)]);
-      subjects.push({
-        name,
-        bundle: built.outfile,
-        bytes: bytesOf(built.outfile),
-        samples: [],
-        ...(sourceMaps ? {} : { env: withoutSourceMaps }),
-      });
-    }
+    subjects.push({
+      name: `${functionName} with --enable-source-maps`,
+      bundle: whole.outfile,
+      bytes: bytesOf(whole.outfile),
+      samples: [],
+      env: { ...env, NODE_OPTIONS: '--enable-source-maps' },
+    });
 
     const random = prng(3);
     for (let r = 0; r <= runs; r++) {
