@@ -86,9 +86,13 @@ export const batchView = (batch: BatchItem, now: Date): z.infer<typeof BatchView
   attendanceThreshold: batch.attendanceThreshold,
 });
 
-const longDate = new Intl.DateTimeFormat('id-ID', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+// Made on first use, as `wibDateTime`'s formatter (shared/workflow/state.ts): a first Intl formatter costs ~10 ms.
+let longDate: Intl.DateTimeFormat | undefined;
 /** `14 Desember 2026` from `2026-12-14`. */
-export const dateText = (isoDate: string): string => longDate.format(new Date(`${isoDate}T00:00:00Z`));
+export const dateText = (isoDate: string): string => {
+  longDate ??= new Intl.DateTimeFormat('id-ID', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+  return longDate.format(new Date(`${isoDate}T00:00:00Z`));
+};
 
 /** The registration form of a training: the nominee's data and the batch. */
 const registrationFields = (input: NewTraining): FieldDefinition[] =>

@@ -204,18 +204,23 @@ export const auditPut = (
   },
 });
 
-const WIB_FORMAT = new Intl.DateTimeFormat('id-ID', {
-  timeZone: 'Asia/Jakarta',
-  weekday: 'long',
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-});
+// Made on first use: a process's first Intl formatter loads ICU's locale and time-zone data (about 10 ms here), which
+// a cold start that formats no date (most of them) should not pay at import.
+let wibFormat: Intl.DateTimeFormat | undefined;
 
 /** A time as people in Palembang read it: `Senin, 30 November 2026 pukul 16.00 WIB`. */
-export const wibDateTime = (iso: string): string => `${WIB_FORMAT.format(new Date(iso))} WIB`;
+export const wibDateTime = (iso: string): string => {
+  wibFormat ??= new Intl.DateTimeFormat('id-ID', {
+    timeZone: 'Asia/Jakarta',
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+  return `${wibFormat.format(new Date(iso))} WIB`;
+};
 
 /** A stage's rule in words. */
 export const ruleText = (rule: StageRule, seats: number): string =>
