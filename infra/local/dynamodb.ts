@@ -54,13 +54,14 @@ export interface DynamoDbLocal {
 export const startDynamoDbLocal = async (options: { port?: number; dataDir?: string } = {}): Promise<DynamoDbLocal> => {
   await assertJava();
   if (options.port !== undefined) return startOn(options.port, options.dataDir);
-  // A free port can be taken by another process in the second the JVM needs to bind it (test files start servers
-  // in parallel): the JVM then exits with a BindException, and another free port is tried.
+  // A free port can be taken by another process before the JVM binds it (test files start servers in parallel):
+  // the port check or the JVM (a BindException) then fails, and another free port is tried.
   for (let attempt = 1; ; attempt++) {
     try {
       return await startOn(await freePort(), options.dataDir);
     } catch (error) {
-      if (attempt >= BIND_ATTEMPTS || !String((error as Error).message).includes('Address already in use')) throw error;
+      const taken = /Address already in use|EADDRINUSE/.test(String((error as Error).message));
+      if (attempt >= BIND_ATTEMPTS || !taken) throw error;
     }
   }
 };

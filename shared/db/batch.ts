@@ -59,20 +59,18 @@ const chunksOf = <T>(items: readonly T[], size: number): T[][] =>
  */
 const inFlight = async <T>(chunks: readonly T[], work: (chunk: T) => Promise<void>): Promise<void> => {
   let next = 0;
-  let failed = false;
+  let failure: { error: unknown } | undefined;
   const worker = async () => {
-    while (!failed && next < chunks.length) {
+    while (!failure && next < chunks.length) {
       try {
         await work(chunks[next++]!);
       } catch (error) {
-        failed = true;
-        throw error;
+        failure ??= { error };
       }
     }
   };
-  const results = await Promise.allSettled(Array.from({ length: Math.min(CALLS_IN_FLIGHT, chunks.length) }, worker));
-  const rejected = results.find((r) => r.status === 'rejected');
-  if (rejected) throw (rejected as PromiseRejectedResult).reason;
+  await Promise.all(Array.from({ length: Math.min(CALLS_IN_FLIGHT, chunks.length) }, worker));
+  if (failure) throw failure.error;
 };
 
 /** Items read by key; undefined for a key with no item. */

@@ -23,11 +23,6 @@ const unauthenticated = () =>
     detail: 'Permintaan ini memerlukan sesi atau token staf yang sah.',
   });
 
-/**
- * Identifies the caller: bearer routes read the claims the API Gateway JWT authorizer verified; session routes
- * verify the session cookie here (the gateway cannot). Then the directory decides: unknown or disabled staff are
- * refused whatever their token says, and the route's roles are checked against the token's groups.
- */
 // A bearer request's staff lookup started by the router before the route's module is loaded, so that a cold start's
 // first DynamoDB round trip overlaps the loading of the route's code. Keyed by the event: only its own invocation
 // takes it, once.
@@ -43,7 +38,13 @@ const bearerSub = (event: APIGatewayProxyEventV2): unknown =>
 export const startStaffLookup = (event: APIGatewayProxyEventV2): void => {
   const sub = bearerSub(event);
   if (typeof sub !== 'string' || sub.length === 0) return;
-  const staff = findStaff(documents, tableName(), sub);
+  let staff: ReturnType<typeof findStaff>;
+  try {
+    staff = findStaff(documents, tableName(), sub);
+  } catch {
+    // Only an early start: authenticate looks the caller up itself, inside the route's error handling.
+    return;
+  }
   // Awaited by authenticate; if the route never asks (it failed to load), the rejection is not left unhandled.
   staff.catch(() => undefined);
   lookups.set(event, { sub, staff });
@@ -55,6 +56,11 @@ const takeLookup = (event: APIGatewayProxyEventV2, sub: string): ReturnType<type
   return lookup?.sub === sub ? lookup.staff : undefined;
 };
 
+/**
+ * Identifies the caller: bearer routes read the claims the API Gateway JWT authorizer verified; session routes
+ * verify the session cookie here (the gateway cannot). Then the directory decides: unknown or disabled staff are
+ * refused whatever their token says, and the route's roles are checked against the token's groups.
+ */
 export const authenticate = async (route: RouteContract, event: APIGatewayProxyEventV2): Promise<Caller> => {
   let claims: Record<string, unknown> | undefined;
   let via: Caller['via'];

@@ -1,6 +1,6 @@
 import type * as z from '#shared/zod';
 
-/** Any zod schema (zod/mini's, or the classic API's while a module still builds with it). */
+/** Any zod schema (the project builds them with zod/mini, `#shared/zod`). */
 type Schema = z.core.$ZodType;
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

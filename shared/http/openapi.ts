@@ -22,7 +22,7 @@ const problemSchema: JsonSchema = {
   },
 };
 
-/** JSON Schema of a zod schema; schemas with a `.meta({ id })` become shared components. */
+/** JSON Schema of a zod schema; schemas registered with an id (`z.meta({ id })`) become shared components. */
 const schemaOf = (
   schema: z.core.$ZodType,
   components: Record<string, JsonSchema>,

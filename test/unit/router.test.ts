@@ -103,6 +103,24 @@ describe('a bearer request to a route not yet loaded', () => {
     }
   });
 
+  it('leaves no deadline behind when the route fails to load', async () => {
+    process.env.TABLE_NAME ??= 'abdi-test';
+    const { documents } = await import('#shared/aws/clients');
+    const { remainingMs } = await import('#shared/aws/deadline');
+    const send = vi.spyOn(documents, 'send').mockImplementation((async () => ({ Item: admin })) as never);
+    try {
+      const table = routeTable({
+        'GET /me': async () => {
+          throw new Error('chunk missing');
+        },
+      });
+      await expect(table(bearerEvent('GET /me', admin.sub), lambdaContext)).rejects.toThrow('chunk missing');
+      expect(remainingMs()).toBe(Number.POSITIVE_INFINITY);
+    } finally {
+      send.mockRestore();
+    }
+  });
+
   it('answers a request without claims (a public route) without reading any staff item', async () => {
     const { documents } = await import('#shared/aws/clients');
     const send = vi.spyOn(documents, 'send');
