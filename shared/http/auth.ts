@@ -28,15 +28,16 @@ const unauthenticated = () =>
 // takes it, once.
 const lookups = new WeakMap<APIGatewayProxyEventV2, { sub: string; staff: ReturnType<typeof findStaff> }>();
 
-const bearerSub = (event: APIGatewayProxyEventV2): unknown =>
-  (event as APIGatewayProxyEventV2WithJWTAuthorizer).requestContext?.authorizer?.jwt?.claims?.sub;
+/** The claims the gateway's JWT authorizer verified; none on a route without the authorizer. */
+const bearerClaims = (event: APIGatewayProxyEventV2): Record<string, unknown> | undefined =>
+  (event as APIGatewayProxyEventV2WithJWTAuthorizer).requestContext?.authorizer?.jwt?.claims;
 
 /**
  * Starts the staff lookup of a request the gateway's JWT authorizer let through (its claims are on the event); the
  * route's `authenticate` takes the result. A public route's event has no claims and starts nothing.
  */
 export const startStaffLookup = (event: APIGatewayProxyEventV2): void => {
-  const sub = bearerSub(event);
+  const sub = bearerClaims(event)?.sub;
   if (typeof sub !== 'string' || sub.length === 0) return;
   let staff: ReturnType<typeof findStaff>;
   try {
@@ -65,7 +66,7 @@ export const authenticate = async (route: RouteContract, event: APIGatewayProxyE
   let claims: Record<string, unknown> | undefined;
   let via: Caller['via'];
   if (route.auth === 'jwt') {
-    claims = (event as APIGatewayProxyEventV2WithJWTAuthorizer).requestContext.authorizer?.jwt?.claims;
+    claims = bearerClaims(event);
     via = 'bearer';
   } else {
     // aws-jwt-verify is loaded only by functions that serve staff pages, on their first request.
